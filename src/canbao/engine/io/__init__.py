@@ -1,0 +1,1 @@
+"""Reading source extracts: encodings, formats, headers, normalisation and row validation."""

@@ -1,0 +1,43 @@
+"""Reading persons: every query goes through the account's jurisdiction scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from canbao.accounts.scoping import access_or_404, scope_queryset
+from canbao.core import crypto
+from canbao.engine.validate.idnumber import check_id
+from canbao.registry.models import Person
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    id_number: str = ""
+    name: str = ""
+    area: str = ""  # a division code under the account's node
+    outcome: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.id_number or self.name or self.area or self.outcome)
+
+
+def person_list(*, actor: object, filters: PersonFilters) -> QuerySet[Person]:
+    qs = scope_queryset(Person.objects.select_related("placement"), actor)
+    if filters.id_number:
+        check = check_id(filters.id_number)
+        number = check.normalised or filters.id_number.strip().upper()
+        qs = qs.filter(aac002_hash=crypto.lookup_hash(number))
+    if filters.name:
+        qs = qs.filter(aac003__startswith=filters.name.strip())
+    if filters.area:
+        qs = qs.filter(placement__code__startswith=filters.area.rstrip("0") or filters.area)
+    if filters.outcome:
+        qs = qs.filter(outcome=filters.outcome)
+    return qs.order_by("placement_id", "aac003", "id")
+
+
+def person_get(*, actor: object, pk: int) -> Person:
+    return access_or_404(Person.objects.select_related("placement", "placement__parent"), actor, pk=pk)

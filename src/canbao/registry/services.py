@@ -1,0 +1,136 @@
+"""Writing persons into the registration database, in bulk, with history for what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from canbao.core import crypto
+from canbao.core.masking import mask_id, mask_phone
+from canbao.registry.models import Person, PersonHistory
+
+# Plain fields a published row may carry, besides the ID number and phone (which are encrypted).
+PERSON_FIELDS = (
+    "aac003", "aac004", "aac005", "aac006", "aac012", "aac009", "aac010", "aae006", "aab401", "aab402",
+    "hukou_status", "employment_status", "employer_aab998", "employer_aab001", "employer_name",
+    "uninsured_reason", "population_group", "placement_id", "aic003", "akc003", "alc003", "ajc003", "amc003",
+    "outcome", "flags", "survey_reasons", "complete", "status_basis", "aae011", "aae036", "aae014", "aae015",
+)  # fmt: skip
+CHUNK = 5000
+
+
+@dataclass
+class PublishCounts:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _comparable(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def persons_upsert(
+    rows: Iterable[dict[str, Any]], *, actor: str, source: str, reason: str = "", run_id: int | None = None
+) -> PublishCounts:
+    """Create or update persons keyed by their ID number; history only for persons whose data changed.
+
+    Each row holds `aac002` (18 characters, plain), optionally `aae005` (plain phone) and any of
+    PERSON_FIELDS. Runs in one transaction: a failure leaves the database as it was.
+    """
+    counts = PublishCounts()
+    with transaction.atomic():
+        next_no = int(Person.objects.aggregate(m=Max("aac001"))["m"] or 0) + 1
+        for chunk in _chunks(rows, CHUNK):
+            hashes = crypto.lookup_hashes([r["aac002"] for r in chunk])
+            existing = {p.aac002_hash: p for p in Person.objects.filter(aac002_hash__in=hashes)}
+            phones = [r.get("aae005") or "" for r in chunk]
+            phone_hashes = crypto.lookup_hashes(phones)
+            new_people: list[Person] = []
+            changed: list[Person] = []
+            history: list[PersonHistory] = []
+            to_encrypt_id: list[tuple[Person, str]] = []
+            to_encrypt_phone: list[tuple[Person, str]] = []
+            for row, id_hash, phone, phone_hash in zip(chunk, hashes, phones, phone_hashes, strict=True):
+                person = existing.get(id_hash)
+                values = {f: row[f] for f in PERSON_FIELDS if f in row}
+                if person is None:
+                    person = Person(
+                        aac001=f"{next_no:016d}",
+                        aac002_hash=id_hash,
+                        aac002_masked=mask_id(row["aac002"]),
+                        source_run=run_id,
+                        **values,
+                    )
+                    next_no += 1
+                    to_encrypt_id.append((person, row["aac002"]))
+                    if phone:
+                        person.aae005_hash, person.aae005_masked = phone_hash, mask_phone(phone)
+                        to_encrypt_phone.append((person, phone))
+                    new_people.append(person)
+                    continue
+                before: dict[str, Any] = {}
+                after: dict[str, Any] = {}
+                for f, v in values.items():
+                    if _comparable(getattr(person, f)) != _comparable(v):
+                        before[f], after[f] = _json(getattr(person, f)), _json(v)
+                        setattr(person, f, v)
+                if "aae005" in row and phone_hash != (person.aae005_hash or crypto.lookup_hash("")):
+                    before["aae005"], after["aae005"] = person.aae005_masked, mask_phone(phone)
+                    person.aae005_hash, person.aae005_masked = (
+                        (phone_hash, mask_phone(phone)) if phone else ("", "")
+                    )
+                    if phone:
+                        to_encrypt_phone.append((person, phone))
+                    else:
+                        person.aae005_cipher = ""
+                if before:
+                    person.source_run = run_id
+                    changed.append(person)
+                    history.append(
+                        PersonHistory(
+                            person=person,
+                            actor=actor,
+                            source=source,
+                            reason=reason,
+                            before=before,
+                            after=after,
+                        )
+                    )
+                else:
+                    counts.unchanged += 1
+            for (person, _plain), token in zip(
+                to_encrypt_id, crypto.encrypt_many([p for _, p in to_encrypt_id]), strict=True
+            ):
+                person.aac002_cipher = token
+            for (person, _plain), token in zip(
+                to_encrypt_phone, crypto.encrypt_many([p for _, p in to_encrypt_phone]), strict=True
+            ):
+                person.aae005_cipher = token
+            Person.objects.bulk_create(new_people, batch_size=1000)
+            if changed:
+                fields = sorted(
+                    {*PERSON_FIELDS, "aae005_cipher", "aae005_hash", "aae005_masked", "source_run"}
+                )
+                Person.objects.bulk_update(changed, fields, batch_size=1000)
+                PersonHistory.objects.bulk_create(history, batch_size=1000)
+            counts.created += len(new_people)
+            counts.changed += len(changed)
+    return counts
+
+
+def _json(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    """Navigation by role: only what the account may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [("首页", "/")]
+    if user.can("person.search"):
+        items.append(("人员查询", "/persons/"))
+    return {"nav_items": items, "user_roles": "、".join(user.role_names), "user_node": user.node}

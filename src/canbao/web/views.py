@@ -1,0 +1,125 @@
+"""Thin views: parse input, call one service or selector, render. Every page is scoped and audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from canbao.accounts.roles import ROLES
+from canbao.accounts.scoping import NotFoundInScope
+from canbao.accounts.services import login_attempt
+from canbao.audit.services import audit_record
+from canbao.engine.codes import code_name
+from canbao.registry.models import STATUS_FIELDS
+from canbao.registry.selectors import PersonFilters, person_get, person_list
+from canbao.web.actor import request_actor
+
+PAGE_SIZE = 20
+OUTCOMES = {
+    1: "本地参保直接入库",
+    2: "省内异地参保确认入库",
+    3: "省外异地参保确认入库",
+    4: "需调查登记",
+    5: "已核实入库",
+}
+LINE_NAMES = dict(
+    zip(STATUS_FIELDS, ("养老保险", "医疗保险", "工伤保险", "失业保险", "生育保险"), strict=True)
+)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    error = ""
+    username = ""
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()[:150]
+        password = request.POST.get("password", "")
+        user, error = login_attempt(
+            request, username=username, password=password, actor=request_actor(request)
+        )
+        if user is not None:
+            login(request, user)
+            return redirect(_safe_next(request.POST.get("next", "")) or "/")
+    return render(
+        request, "web/login.html", {"error": error, "username": username, "next": request.GET.get("next", "")}
+    )
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        audit_record(
+            actor=request_actor(request),
+            action="logout",
+            object_type="user",
+            object_ref=request.user.get_username(),
+        )
+    logout(request)
+    return redirect("/login/")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roles = [ROLES[k] for k in user.role_keys if k in ROLES]
+    return render(request, "web/home.html", {"roles": roles})
+
+
+def person_search(request: HttpRequest) -> HttpResponse:
+    if not request.user.can("person.search"):
+        raise NotFoundInScope()
+    filters = PersonFilters(
+        id_number=request.GET.get("id_number", "").strip()[:30],
+        name=request.GET.get("name", "").strip()[:50],
+        area=request.GET.get("area", "").strip()[:12],
+        outcome=request.GET.get("outcome", "").strip()[:1],
+    )
+    page = None
+    if not filters.empty:
+        page = Paginator(person_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        with transaction.atomic():
+            audit_record(
+                actor=request_actor(request), action="search", object_type="person",
+                detail={"name": bool(filters.name), "id_number": bool(filters.id_number), "area": filters.area,
+                        "outcome": filters.outcome, "page": page.number, "results": page.paginator.count},
+            )  # fmt: skip
+    outcomes = [(str(k), f"{k} {v}") for k, v in OUTCOMES.items()]
+    return render(
+        request, "web/person_search.html", {"filters": filters, "page": page, "outcome_choices": outcomes}
+    )
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.can("person.view"):
+        raise NotFoundInScope()
+    person = person_get(actor=request.user, pk=pk)
+    with transaction.atomic():
+        audit_record(
+            actor=request_actor(request),
+            action="person_open",
+            object_type="person",
+            object_ref=person.audit_ref,
+        )
+    statuses = [
+        (LINE_NAMES[f], f.upper(), getattr(person, f), code_name(f.upper(), getattr(person, f)) or "")
+        for f in STATUS_FIELDS
+    ]
+    history = person.history.all()[:50]
+    return render(
+        request, "web/person_detail.html", {"person": person, "statuses": statuses, "history": history}
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
