@@ -42,13 +42,29 @@ class City:
 
 
 def build_city() -> City:
-    divisions_load([{"AAB301": c, "name": n, "level": str(lv), "parent": p, "_line": i + 2} for i, (c, n, lv, p) in enumerate(TREE)])
+    divisions_load(
+        [
+            {"AAB301": c, "name": n, "level": str(lv), "parent": p, "_line": i + 2}
+            for i, (c, n, lv, p) in enumerate(TREE)
+        ]
+    )
     rows = []
     for i in range(6):
         village = "320102001001" if i % 2 == 0 else "320102001002"
-        rows.append(_person(make_id("320102", f"19{70 + i}0101", 10 + i), f"东{i}号", village, phone=f"1380000{i:04d}"))
+        rows.append(
+            _person(
+                make_id("320102", f"19{70 + i}0101", 10 + i), f"东{i}号", village, phone=f"1380000{i:04d}"
+            )
+        )
     for i in range(4):
-        rows.append(_person(make_id("320104", f"19{80 + i}0505", 20 + i), f"西{i}号", "320104002001", phone=f"1390000{i:04d}"))
+        rows.append(
+            _person(
+                make_id("320104", f"19{80 + i}0505", 20 + i),
+                f"西{i}号",
+                "320104002001",
+                phone=f"1390000{i:04d}",
+            )
+        )
     persons_upsert(rows, actor="test", source="test")
     city = City()
     for person in Person.objects.order_by("aac001"):
@@ -62,7 +78,9 @@ def build_city() -> City:
         ("auditor", ["auditadmin"], "320100000000"),
         ("viewer", ["viewer"], "320100000000"),
     ]:
-        city.users[username] = user_create(username=username, roles=roles, node_code=node, password=PASSWORD, actor=OPERATOR)
+        city.users[username] = user_create(
+            username=username, roles=roles, node_code=node, password=PASSWORD, actor=OPERATOR
+        )
     return city
 
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 from django.test import Client
+from tests.factories import PASSWORD
 
 from canbao.audit.models import AuditRecord
-from tests.factories import PASSWORD
 
 
 def _without_csrf(body: bytes) -> str:

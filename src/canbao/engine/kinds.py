@@ -73,7 +73,7 @@ KINDS: dict[str, Kind] = {
                 _c("AAC003", "姓名", True, **NAME),
                 _c("AAC004", "性别", type="code", table="AAC004", max_len=1),
                 _c("AAC005", "民族", type="code", table="AAC005", max_len=2),
-                _c("AAC006", "出生日期", type="date", max_len=10),
+                _c("AAC006", "出生日期", type="date", max_len=30),
                 _c("AAC009", "户口性质", type="code", table="AAC009", max_len=2),
                 _c("AAC010", "户口所在地", max_len=150),
                 _c("AAB301", "行政区划代码", True, type="division", max_len=12),
@@ -95,7 +95,7 @@ KINDS: dict[str, Kind] = {
                 _c("AAB001", "单位编号", max_len=20),
                 _c("AAB004", "单位名称", max_len=100),
                 _c("AAB301", "参保地行政区划", max_len=12),
-                _c("AAC030", "参保日期", type="date", max_len=10),
+                _c("AAC030", "参保日期", type="date", max_len=30),
                 _c("AAE005", "联系电话", type="phone", max_len=30),
                 _c("AAC001", "人员编号", max_len=20),
             ),
@@ -106,7 +106,7 @@ KINDS: dict[str, Kind] = {
             (
                 _c("AAC002", "公民身份号码", True, **ID),
                 _c("AAC003", "姓名", True, **NAME),
-                _c("death_date", "死亡日期", True, type="date", max_len=10),
+                _c("death_date", "死亡日期", True, type="date", max_len=30),
             ),
         ),
         Kind(
@@ -128,8 +128,8 @@ KINDS: dict[str, Kind] = {
                 _c("AAB998", "统一社会信用代码", max_len=30),
                 _c("AAB001", "单位编号", max_len=20),
                 _c("AAB004", "单位名称", max_len=100),
-                _c("start_date", "开始日期", True, type="date", max_len=10),
-                _c("end_date", "结束日期", type="date", max_len=10),
+                _c("start_date", "开始日期", True, type="date", max_len=30),
+                _c("end_date", "结束日期", type="date", max_len=30),
             ),
         ),
         Kind(
@@ -140,7 +140,7 @@ KINDS: dict[str, Kind] = {
                 _c("AAC003", "姓名", True, **NAME),
                 _c("AAE006", "常住所在地地址", max_len=150),
                 _c("AAB301", "行政区划代码", True, type="division", max_len=12),
-                _c("since_date", "居住起始日期", True, type="date", max_len=10),
+                _c("since_date", "居住起始日期", True, type="date", max_len=30),
             ),
         ),
         Kind(

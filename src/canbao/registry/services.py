@@ -52,6 +52,7 @@ def persons_upsert(
     counts = PublishCounts()
     with transaction.atomic():
         next_no = int(Person.objects.aggregate(m=Max("aac001"))["m"] or 0) + 1
+        seen: set[str] = set()
         for chunk in _chunks(rows, CHUNK):
             hashes = crypto.lookup_hashes([r["aac002"] for r in chunk])
             existing = {p.aac002_hash: p for p in Person.objects.filter(aac002_hash__in=hashes)}
@@ -63,6 +64,9 @@ def persons_upsert(
             to_encrypt_id: list[tuple[Person, str]] = []
             to_encrypt_phone: list[tuple[Person, str]] = []
             for row, id_hash, phone, phone_hash in zip(chunk, hashes, phones, phone_hashes, strict=True):
+                if id_hash in seen:
+                    raise ValueError(f"同一批数据中身份号码重复：{mask_id(row['aac002'])}")
+                seen.add(id_hash)
                 person = existing.get(id_hash)
                 values = {f: row[f] for f in PERSON_FIELDS if f in row}
                 if person is None:

@@ -1,0 +1,77 @@
+"""The registration database stores ID numbers and phones encrypted, and keeps history of changes."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from tests.factories import make_id
+
+from canbao.core import crypto
+from canbao.registry.models import Person, PersonHistory
+from canbao.registry.services import persons_upsert
+
+pytestmark = pytest.mark.django_db
+
+
+def test_id_and_phone_are_encrypted_at_rest(city) -> None:
+    person = city.east[0]
+    number, phone = crypto.decrypt(person.aac002_cipher), crypto.decrypt(person.aae005_cipher)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM registry_person WHERE id = %s", [person.pk])
+        raw_row = " ".join(str(v) for v in cursor.fetchone())
+    assert number not in raw_row and phone not in raw_row
+    assert person.aac002_masked == number[:4] + "*" * 10 + number[-4:]
+    assert crypto.decrypt_checked(person.aac002_cipher, person.aac002_hash) == number
+    # Look-up and join go through the keyed hash, never the plain value.
+    assert Person.objects.get(aac002_hash=crypto.lookup_hash(number)) == person
+
+
+def test_keyed_hash_depends_on_the_key(tmp_path, monkeypatch) -> None:
+    number = make_id("320102", "19700101", 11)
+    first = crypto.lookup_hash(number)
+    monkeypatch.setenv("CANBAO_KEY_FILE", str(tmp_path / "other-keys.json"))
+    assert crypto.lookup_hash(number) != first  # without the key file, hashes cannot be recomputed
+
+
+def test_change_keeps_history_and_unchanged_rewrite_does_not(city) -> None:
+    person = city.east[0]
+    number = crypto.decrypt(person.aac002_cipher)
+    counts = persons_upsert([{"aac002": number, "aac003": person.aac003}], actor="tester", source="test")
+    assert (counts.created, counts.changed, counts.unchanged) == (0, 0, 1)
+    assert not PersonHistory.objects.exists()
+
+    counts = persons_upsert(
+        [{"aac002": number, "aac003": "新名字", "aae005": "13912345678"}],
+        actor="tester",
+        source="change:1",
+        reason="更正姓名",
+    )
+    assert counts.changed == 1
+    history = PersonHistory.objects.get(person=person)
+    assert history.before["aac003"] == person.aac003 and history.after["aac003"] == "新名字"
+    assert history.after["aae005"] == "139****5678"  # history never holds a plain phone
+    assert (history.actor, history.source, history.reason) == ("tester", "change:1", "更正姓名")
+    person.refresh_from_db()
+    assert crypto.decrypt(person.aae005_cipher) == "13912345678"
+
+
+def test_failed_publish_leaves_database_unchanged(city) -> None:
+    before = Person.objects.count()
+    existing = crypto.decrypt(city.east[0].aac002_cipher)
+
+    def rows():  # the source fails after some persons were written in this run
+        for i in range(5400):
+            yield {
+                "aac002": make_id("320102", f"1999{1 + i // 900:02d}01", i % 900),
+                "aac003": f"新人{i}",
+                "placement_id": "320102001001",
+            }
+        yield {"aac002": existing, "aac003": "改名"}
+        raise OSError("extract unreadable")
+
+    with pytest.raises(OSError):
+        persons_upsert(rows(), actor="tester", source="test")
+    assert Person.objects.count() == before
+    assert not PersonHistory.objects.exists()
+    city.east[0].refresh_from_db()
+    assert city.east[0].aac003 != "改名"
