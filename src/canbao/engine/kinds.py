@@ -7,7 +7,8 @@ engine all read these definitions, so a column is described once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,6 @@ class Kind:
     columns: tuple[Column, ...]
     key_columns: tuple[str, ...] = ()  # a second row with the same key is DUPLICATE_KEY
     notes: str = ""
-    _by_code: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def column(self, code: str) -> Column:
         for col in self.columns:
@@ -44,12 +44,12 @@ class Kind:
         return [c.code for c in self.columns if c.required]
 
 
-def _c(code: str, name: str, required: bool = False, **kw: object) -> Column:
-    return Column(code, name, required, **kw)  # type: ignore[arg-type]
+def _c(code: str, name: str, required: bool = False, **kw: Any) -> Column:
+    return Column(code, name, required, **kw)
 
 
-ID = {"type": "id", "max_len": 30}
-NAME = {"max_len": 50}
+ID: dict[str, Any] = {"type": "id", "max_len": 30}
+NAME: dict[str, Any] = {"max_len": 50}
 
 KINDS: dict[str, Kind] = {
     k.key: k

@@ -138,3 +138,65 @@ def _json(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+UNIT_FIELDS = (
+    "aab001",
+    "aab004",
+    "aab019",
+    "placement_id",
+    "aae006",
+    "credit_code_valid",
+    "needs_survey",
+    "survey_reasons",
+)
+
+
+def units_upsert(
+    rows: Iterable[dict[str, Any]], *, actor: str, source: str, reason: str = "", run_id: int | None = None
+) -> PublishCounts:
+    """Create or update units keyed by 统一社会信用代码 (AAB998); history only for units that changed."""
+    from canbao.registry.models import Unit, UnitHistory
+
+    counts = PublishCounts()
+    with transaction.atomic():
+        for chunk in _chunks(rows, CHUNK):
+            existing = {u.aab998: u for u in Unit.objects.filter(aab998__in=[r["aab998"] for r in chunk])}
+            new_units, changed, history = [], [], []
+            for row in chunk:
+                values = {f: row[f] for f in UNIT_FIELDS if f in row}
+                unit = existing.get(row["aab998"])
+                if unit is None:
+                    unit = Unit(aab998=row["aab998"], source_run=run_id, **values)
+                    existing[row["aab998"]] = unit
+                    new_units.append(unit)
+                    continue
+                before = {
+                    f: _json(getattr(unit, f))
+                    for f, v in values.items()
+                    if _comparable(getattr(unit, f)) != _comparable(v)
+                }
+                if not before:
+                    counts.unchanged += 1
+                    continue
+                for f in before:
+                    setattr(unit, f, values[f])
+                unit.source_run = run_id
+                changed.append(unit)
+                history.append(
+                    UnitHistory(
+                        unit=unit,
+                        actor=actor,
+                        source=source,
+                        reason=reason,
+                        before=before,
+                        after={f: _json(values[f]) for f in before},
+                    )
+                )
+            Unit.objects.bulk_create(new_units, batch_size=1000)
+            if changed:
+                Unit.objects.bulk_update(changed, [*UNIT_FIELDS, "source_run"], batch_size=1000)
+                UnitHistory.objects.bulk_create(history, batch_size=1000)
+            counts.created += len(new_units)
+            counts.changed += len(changed)
+    return counts

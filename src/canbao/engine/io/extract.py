@@ -179,12 +179,12 @@ class _RowChecker:
         if self.kind.key_columns:
             key = tuple(out[c] for c in self.kind.key_columns)
             if key in self.seen_keys:
-                col = self.kind.key_columns[0]
+                key_col = self.kind.key_columns[0]
                 return None, Reject(
                     line,
-                    col,
+                    key_col,
                     "DUPLICATE_KEY",
-                    f"第 {line} 行 {self.kind.column(col).name_zh}（{col}）：与前面的记录重复，以先出现的一条为准",
+                    f"第 {line} 行 {self.kind.column(key_col).name_zh}（{key_col}）：与前面的记录重复，以先出现的一条为准",
                 )
             self.seen_keys.add(key)
         return out, None
