@@ -21,9 +21,10 @@ from canbao.engine.io.errors import ExtractRefused
 from canbao.engine.io.mapping import Mapping
 from canbao.engine.io.sources import open_source
 from canbao.engine.kinds import KINDS, Column, Kind
+from canbao.engine.validate.creditcode import check_credit_code
 from canbao.engine.validate.division import check_division_code
 from canbao.engine.validate.idnumber import check_id
-from canbao.engine.validate.text import normalise_text, parse_date
+from canbao.engine.validate.text import name_key, normalise_text, parse_date
 
 REJECT_MESSAGES = {
     "REQUIRED_MISSING": "必填项为空",
@@ -33,7 +34,6 @@ REJECT_MESSAGES = {
     "UNKNOWN_AREA": "行政区划代码不在区划树中",
     "TOO_LONG": "内容过长",
 }
-ID_EXTRA = ("AAC002_raw", "id_valid", "id_reason", "id_converted")
 BATCH_ROWS = 100_000
 
 
@@ -176,6 +176,10 @@ class _RowChecker:
                 )
         if "AAC002" in out and self.kind.column("AAC002").type == "id":
             self._add_id(out)
+        if "AAC003" in out:
+            out["name_key"] = name_key(out["AAC003"])
+        if "AAB998" in out:
+            out["AAB998_valid"] = check_credit_code(out["AAB998"]).valid if out["AAB998"] else None
         if self.kind.key_columns:
             key = tuple(out[c] for c in self.kind.key_columns)
             if key in self.seen_keys:
@@ -210,6 +214,10 @@ def staged_schema(kind: Kind) -> pa.Schema:
             pa.field("id_reason", pa.string()),
             pa.field("id_converted", pa.bool_()),
         ]
+    if "AAC003" in kind.codes:
+        fields.append(pa.field("name_key", pa.string()))  # comparison-rules.md §1, computed once here
+    if "AAB998" in kind.codes:
+        fields.append(pa.field("AAB998_valid", pa.bool_()))
     return pa.schema(fields)
 
 

@@ -1,0 +1,35 @@
+"""Execution backends for the comparison steps: DuckDB (default, in-process) and Spark."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pyarrow as pa
+
+
+class Backend(Protocol):
+    name: str
+
+    def register_parquet(self, name: str, files: list[tuple[str, int, str]]) -> None:
+        """Expose the union of `files` (path, file order, as-of YYYYMMDD) as table `name`."""
+
+    def register_arrow(self, name: str, table: pa.Table) -> None: ...
+
+    def run_step(self, name: str, sql: str) -> None:
+        """Materialise `sql` (DuckDB dialect) as table `name`."""
+
+    def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table: ...
+
+    def close(self) -> None: ...
+
+
+def get_backend(name: str, *, memory_limit: str | None = None, threads: int | None = None) -> Backend:
+    if name == "duckdb":
+        from canbao.engine.compare.backends.duckdb_backend import DuckDBBackend
+
+        return DuckDBBackend(memory_limit=memory_limit, threads=threads)
+    if name == "spark":
+        from canbao.engine.compare.backends.spark_backend import SparkBackend
+
+        return SparkBackend()
+    raise ValueError(f"未知的比对后端 {name}（可用：duckdb、spark）")

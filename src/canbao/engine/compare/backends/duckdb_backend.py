@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import tempfile
+
+import duckdb
+import pyarrow as pa
+
+
+class DuckDBBackend:
+    name = "duckdb"
+
+    def __init__(self, *, memory_limit: str | None = None, threads: int | None = None) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="canbao-duckdb-")
+        self.con = duckdb.connect(f"{self._tmp.name}/work.duckdb")
+        self.con.execute(f"SET temp_directory = '{self._tmp.name}/spill'")
+        self.con.execute("SET preserve_insertion_order = false")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+
+    def register_parquet(self, name: str, files: list[tuple[str, int, str]]) -> None:
+        parts = [
+            f"SELECT *, CAST({order} AS INTEGER) AS _file, '{as_of}' AS _as_of FROM read_parquet('{_lit(path)}')"
+            for path, order, as_of in files
+        ]
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {' UNION ALL BY NAME '.join(parts)}")
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self.con.register(f"_arrow_{name}", table)
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _arrow_{name}")
+        self.con.unregister(f"_arrow_{name}")
+
+    def run_step(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table:
+        return self.con.execute(f"SELECT * FROM {name} ORDER BY {', '.join(order_by)}").to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
+        self._tmp.cleanup()
+
+
+def _lit(path: str) -> str:
+    return path.replace("'", "''")

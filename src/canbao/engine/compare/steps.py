@@ -1,0 +1,580 @@
+"""The steps of comparison-rules.md, each one SELECT in DuckDB's dialect.
+
+One definition per step: the DuckDB backend runs the text as written, the Spark backend runs it
+transpiled by sqlglot. The SQL therefore keeps to what both engines share (window functions, CASE,
+COALESCE, SUBSTRING, CONCAT_WS, LEFT JOIN … IS NULL for anti-joins) and takes every parameter from the
+rules configuration, never from code paths.
+
+Inputs (registered by the pipeline): one table per source kind in its staged layout plus `_file`
+(the file's order among the kind's files) and `_as_of` (YYYYMMDD); `survey_result`; `divisions`;
+`scheme_lines(scheme, line, priority)`; `lines(line, position)`. Empty values are '' in the staged
+files: the `v_*` views turn them into NULL once, so every later step tests IS NULL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from canbao.engine.compare.config import RulesConfig
+from canbao.engine.kinds import KINDS
+
+PERSON_KINDS = (
+    "household_register",
+    "insurance",
+    "death",
+    "student",
+    "employment",
+    "residence",
+    "cross_region_return",
+)
+# Kinds whose rows carry a name compared with the register's (death rows: the dead are never in P).
+NAMED_KINDS = ("household_register", "insurance", "student", "employment", "residence", "cross_region_return")
+FLAG_ORDER = (
+    "DUP_PENSION", "DUP_MEDICAL", "DUP_BENEFIT_PENSION", "DUP_BENEFIT_MEDICAL",
+    "NAME_MISMATCH", "BIRTH_MISMATCH", "SEX_MISMATCH", "NONLOCAL", "SURVEY_CONFLICT",
+)  # fmt: skip
+REASON_ORDER = ("UNINSURED", "PARTIAL", "INTERRUPTED", "SPECIAL", "INFO_MISSING", "INFO_MISMATCH")
+SCHEME_CODES_SQL = "('11','12','13','14','15','21','22','23','24','25','26','27','30','40','50')"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sql: str
+
+
+def _q(values: tuple[str, ...] | list[str]) -> str:
+    for v in values:
+        if not v.replace("_", "").isalnum():
+            raise ValueError(f"规则参数不合法：{v!r}")
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _ymd(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def minus_years(day: dt.date, years: int) -> dt.date:
+    """D − n years; 29 February becomes 28 February in a common year (comparison-rules.md §1)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _view(kind: str, d: str) -> str:
+    cols = []
+    for col in KINDS[kind].columns:
+        cols.append(f"NULLIF({col.code}, '') AS {col.code}")
+    extra = ["_file", "_line", "_as_of"]
+    if kind in PERSON_KINDS:
+        extra += ["AAC002_raw", f"(id_valid AND SUBSTRING(AAC002, 7, 8) <= '{d}') AS ok"]
+    if "AAC003" in KINDS[kind].codes:
+        extra.append("NULLIF(name_key, '') AS name_key")
+    if "AAB998" in KINDS[kind].codes:
+        extra.append("AAB998_valid")
+    return f"SELECT {', '.join(cols + extra)} FROM {kind}"
+
+
+def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]:
+    d = _ymd(as_of)
+    d_res = _ymd(minus_years(as_of, rules.residence_years))
+    hk_p, hk_dead, hk_special = _q(rules.hukou_in_population), _q(rules.hukou_dead), _q(rules.hukou_special)
+    emp_schemes = _q(rules.employee_schemes)
+    steps: list[Step] = [Step(f"v_{k}", _view(k, d)) for k in (*PERSON_KINDS, "unit")]
+    add = steps.append
+
+    # §1 keys: rows with an invalid number (or born after D) link to no one.
+    add(Step("unlinked", " UNION ALL ".join(
+        f"SELECT '{k}' AS kind, _file, _line, AAC002_raw AS AAC002, AAC003, 'ID_INVALID' AS reason FROM v_{k} WHERE NOT ok"
+        for k in PERSON_KINDS
+    )))  # fmt: skip
+
+    # The register: the first row of a person (file and line order) stands.
+    add(
+        Step(
+            "reg",
+            """
+        SELECT * FROM (
+          SELECT r.*, COALESCE(r.hukou_status, '1') AS hk,
+                 ROW_NUMBER() OVER (PARTITION BY r.AAC002 ORDER BY r._file, r._line) AS rn
+          FROM v_household_register r WHERE r.ok) t
+        WHERE rn = 1""",
+        )
+    )
+
+    # §2 dead: a death row on or before D (the earliest), or hukou_status 2.
+    add(
+        Step(
+            "dead",
+            f"""
+        SELECT AAC002, MIN(death_date) AS death_date FROM (
+          SELECT AAC002, death_date FROM v_death WHERE ok AND death_date <= '{d}'
+          UNION ALL SELECT AAC002, CAST(NULL AS VARCHAR) AS death_date FROM reg WHERE hk IN {hk_dead}
+        ) u GROUP BY AAC002""",
+        )
+    )
+
+    add(
+        Step(
+            "ins",
+            """
+        SELECT i.AAC002, i.AAC003, i.name_key, i.scheme, s.line, s.priority, i.AAC031, i.AAC084,
+               i.AAB001, i.AAB301, SUBSTRING(i.AAB301, 1, 6) AS area6, i.AAC030, i.AAE005,
+               (i.AAC031 = '1' OR COALESCE(i.AAC084, '0') = '1') AS active, i._file, i._line, i._as_of
+        FROM v_insurance i JOIN scheme_lines s ON s.scheme = i.scheme
+        WHERE i.ok""",
+        )
+    )
+    add(
+        Step(
+            "xr",
+            """
+        SELECT c.AAC002, c.AAC003, c.name_key, c.scheme, s.line, c.level, c.AAE005, c._file, c._line, c._as_of
+        FROM v_cross_region_return c JOIN scheme_lines s ON s.scheme = c.scheme
+        WHERE c.ok""",
+        )
+    )
+
+    # §2 population groups and placement.
+    add(
+        Step(
+            "g1",
+            f"""
+        SELECT r.AAC002, r.AAB301 FROM reg r LEFT JOIN dead d ON d.AAC002 = r.AAC002
+        WHERE r.hk IN {hk_p} AND d.AAC002 IS NULL""",
+        )
+    )
+    add(
+        Step(
+            "g2",
+            """
+        SELECT AAC002, CASE WHEN area6 IS NULL THEN NULL ELSE CONCAT(area6, '000000') END AS AAB301 FROM (
+          SELECT i.AAC002, i.area6,
+                 ROW_NUMBER() OVER (PARTITION BY i.AAC002
+                   ORDER BY CASE WHEN i.area6 IS NULL THEN 1 ELSE 0 END, i.AAC030 DESC NULLS LAST, i.area6, i._file, i._line) AS rn
+          FROM ins i LEFT JOIN dead d ON d.AAC002 = i.AAC002 LEFT JOIN g1 ON g1.AAC002 = i.AAC002
+          WHERE i.active AND d.AAC002 IS NULL AND g1.AAC002 IS NULL) t
+        WHERE rn = 1""",
+        )
+    )
+    add(
+        Step(
+            "res_q",
+            f"""
+        SELECT * FROM (
+          SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.AAC002 ORDER BY r.since_date DESC, r.AAB301, r._file, r._line) AS rn
+          FROM v_residence r WHERE r.ok AND r.since_date <= '{d_res}') t
+        WHERE rn = 1""",
+        )
+    )
+    add(
+        Step(
+            "g3",
+            """
+        SELECT r.AAC002, r.AAB301 FROM res_q r
+        LEFT JOIN dead d ON d.AAC002 = r.AAC002 LEFT JOIN g1 ON g1.AAC002 = r.AAC002 LEFT JOIN g2 ON g2.AAC002 = r.AAC002
+        WHERE d.AAC002 IS NULL AND g1.AAC002 IS NULL AND g2.AAC002 IS NULL""",
+        )
+    )
+    add(
+        Step(
+            "sv",
+            """
+        SELECT * FROM (
+          SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.pkey ORDER BY s.AAE015 DESC, s.survey_id DESC) AS rn
+          FROM survey_result s) t
+        WHERE rn = 1""",
+        )
+    )
+    add(
+        Step(
+            "g4",
+            """
+        SELECT s.pkey, s.AAB301 FROM sv s
+        LEFT JOIN dead d ON d.AAC002 = s.pkey LEFT JOIN g1 ON g1.AAC002 = s.pkey
+        LEFT JOIN g2 ON g2.AAC002 = s.pkey LEFT JOIN g3 ON g3.AAC002 = s.pkey
+        WHERE s.new_person AND d.AAC002 IS NULL AND g1.AAC002 IS NULL AND g2.AAC002 IS NULL AND g3.AAC002 IS NULL""",
+        )
+    )
+    # A placement outside the tree (an unknown county, no agency area) falls back to the top node.
+    add(
+        Step(
+            "pop",
+            f"""
+        SELECT u.pkey, CASE WHEN u.pkey LIKE '#%' THEN NULL ELSE u.pkey END AS AAC002, u.grp,
+               COALESCE(dv.AAB301, '{top_node}') AS AAB301
+        FROM (
+          SELECT AAC002 AS pkey, 1 AS grp, AAB301 FROM g1
+          UNION ALL SELECT AAC002, 2, AAB301 FROM g2
+          UNION ALL SELECT AAC002, 3, AAB301 FROM g3
+          UNION ALL SELECT pkey, 4, AAB301 FROM g4) u
+        LEFT JOIN divisions dv ON dv.AAB301 = u.AAB301""",
+        )
+    )
+
+    # *Employee*: a current employment row, or an active 11/13/21 row with a unit and not a retiree.
+    add(
+        Step(
+            "employee_rows",
+            f"""
+        SELECT AAC002, 'employment' AS kind, _file, _line FROM v_employment
+        WHERE ok AND start_date <= '{d}' AND (end_date IS NULL OR end_date >= '{d}')
+        UNION ALL
+        SELECT AAC002, 'insurance' AS kind, _file, _line FROM ins
+        WHERE active AND scheme IN {emp_schemes} AND AAB001 IS NOT NULL AND COALESCE(AAC084, '0') <> '1'""",
+        )
+    )
+
+    # Per-person facts used by §3.
+    add(
+        Step(
+            "facts",
+            f"""
+        SELECT p.pkey, p.AAC002, p.grp, p.AAB301, r.hk,
+               CASE WHEN p.AAC002 IS NULL THEN NULL ELSE
+                 CAST(SUBSTRING('{d}', 1, 4) AS INTEGER) - CAST(SUBSTRING(p.AAC002, 7, 4) AS INTEGER)
+                 - CASE WHEN SUBSTRING('{d}', 5, 4) < SUBSTRING(p.AAC002, 11, 4) THEN 1 ELSE 0 END END AS age,
+               CASE WHEN st.AAC002 IS NULL THEN 0 ELSE 1 END AS student,
+               CASE WHEN em.AAC002 IS NULL THEN 0 ELSE 1 END AS employee
+        FROM pop p
+        LEFT JOIN reg r ON r.AAC002 = p.AAC002
+        LEFT JOIN (SELECT DISTINCT AAC002 FROM v_student WHERE ok) st ON st.AAC002 = p.AAC002
+        LEFT JOIN (SELECT DISTINCT AAC002 FROM employee_rows) em ON em.AAC002 = p.AAC002""",
+        )
+    )
+    # §3 status per line: the first rule that applies.
+    pension_exempt = f"f.age < {rules.pension_min_age}"
+    if rules.students_exempt_from_pension:
+        pension_exempt += " OR f.student = 1"
+    unless_employee = _q(rules.not_required_unless_employee)
+    add(
+        Step(
+            "r1",
+            """
+        SELECT i.AAC002, i.line, MIN(i.priority) AS priority FROM ins i WHERE i.active GROUP BY i.AAC002, i.line""",
+        )
+    )
+    add(
+        Step(
+            "r2",
+            """
+        SELECT AAC002, line, MAX(CASE WHEN level = 'province' THEN 1 ELSE 0 END) AS province FROM xr GROUP BY AAC002, line""",
+        )
+    )
+    add(Step("r3", """SELECT DISTINCT AAC002, line FROM ins WHERE AAC031 = '2'"""))
+    add(
+        Step(
+            "status",
+            f"""
+        SELECT f.pkey, l.line, l.position,
+          CASE WHEN r1.AAC002 IS NOT NULL THEN 1
+               WHEN r2.AAC002 IS NOT NULL THEN 2
+               WHEN r3.AAC002 IS NOT NULL THEN 3
+               WHEN f.hk IN {hk_special} THEN 4
+               WHEN (l.line = 'pension' AND ({pension_exempt}))
+                 OR (l.line IN {unless_employee} AND f.employee = 0) THEN 5
+               WHEN f.employee = 1 THEN 6
+               ELSE 7 END AS rule,
+          CASE WHEN r1.AAC002 IS NOT NULL THEN sl.scheme
+               WHEN r2.AAC002 IS NOT NULL THEN CASE WHEN r2.province = 1 THEN '81' ELSE '82' END
+               WHEN r3.AAC002 IS NOT NULL THEN '94'
+               WHEN f.hk IN {hk_special} THEN '93'
+               WHEN (l.line = 'pension' AND ({pension_exempt}))
+                 OR (l.line IN {unless_employee} AND f.employee = 0) THEN '95'
+               WHEN f.employee = 1 THEN '92'
+               ELSE '91' END AS code
+        FROM facts f CROSS JOIN lines l
+        LEFT JOIN r1 ON r1.AAC002 = f.AAC002 AND r1.line = l.line
+        LEFT JOIN scheme_lines sl ON sl.line = l.line AND sl.priority = r1.priority
+        LEFT JOIN r2 ON r2.AAC002 = f.AAC002 AND r2.line = l.line
+        LEFT JOIN r3 ON r3.AAC002 = f.AAC002 AND r3.line = l.line""",
+        )
+    )
+    # The source rows that decided each status (rule 5 for age, and rule 7, have none).
+    add(
+        Step(
+            "status_basis",
+            """
+        SELECT s.pkey, s.line, s.rule, 'insurance' AS kind, i._file, i._line
+          FROM status s JOIN ins i ON i.AAC002 = s.pkey AND i.line = s.line AND i.active AND i.scheme = s.code WHERE s.rule = 1
+        UNION ALL SELECT s.pkey, s.line, s.rule, 'cross_region_return', c._file, c._line
+          FROM status s JOIN xr c ON c.AAC002 = s.pkey AND c.line = s.line
+           AND c.level = CASE WHEN s.code = '81' THEN 'province' ELSE 'national' END WHERE s.rule = 2
+        UNION ALL SELECT s.pkey, s.line, s.rule, 'insurance', i._file, i._line
+          FROM status s JOIN ins i ON i.AAC002 = s.pkey AND i.line = s.line AND i.AAC031 = '2' WHERE s.rule = 3
+        UNION ALL SELECT s.pkey, s.line, s.rule, 'household_register', r._file, r._line
+          FROM status s JOIN reg r ON r.AAC002 = s.pkey WHERE s.rule = 4
+        UNION ALL SELECT s.pkey, s.line, s.rule, 'student', t._file, t._line
+          FROM status s JOIN v_student t ON t.AAC002 = s.pkey AND t.ok WHERE s.rule = 5 AND s.line = 'pension'
+        UNION ALL SELECT s.pkey, s.line, s.rule, e.kind, e._file, e._line
+          FROM status s JOIN employee_rows e ON e.AAC002 = s.pkey WHERE s.rule = 6""",
+        )
+    )
+    add(
+        Step(
+            "status_wide",
+            f"""
+        SELECT pkey,
+          {", ".join(f"MAX(CASE WHEN line = '{r.key}' THEN code END) AS {r.column}" for r in rules.lines)},
+          {", ".join(f"MAX(CASE WHEN line = '{r.key}' THEN rule END) AS {r.column}_rule" for r in rules.lines)},
+          MAX(CASE WHEN code IN {SCHEME_CODES_SQL} THEN 1 ELSE 0 END) AS any_local,
+          MAX(CASE WHEN code IN {SCHEME_CODES_SQL} OR code IN ('81', '82') THEN 1 ELSE 0 END) AS any_covered,
+          MAX(CASE WHEN code = '81' THEN 1 ELSE 0 END) AS any_81,
+          MAX(CASE WHEN code IN ('91', '92') THEN 1 ELSE 0 END) AS any_9192,
+          MAX(CASE WHEN code = '94' THEN 1 ELSE 0 END) AS any_94,
+          MAX(CASE WHEN code = '93' THEN 1 ELSE 0 END) AS any_93
+        FROM status GROUP BY pkey""",
+        )
+    )
+
+    steps += _flag_steps(rules)
+    steps += _item_steps(rules)
+    steps += _outcome_steps(rules)
+    steps += _anomaly_steps()
+    steps += _unit_steps(top_node)
+    return steps
+
+
+def _flag_steps(rules: RulesConfig) -> list[Step]:
+    dup = " UNION ALL ".join(
+        f"SELECT AAC002, '{flag}' AS flag FROM ins WHERE active AND scheme IN {_q(schemes)} GROUP BY AAC002 "
+        f"HAVING COUNT(DISTINCT CONCAT(scheme, '|', COALESCE(area6, ''))) >= 2"
+        for flag, schemes in rules.dup_enrollment.items()
+    )
+    benefit = " UNION ALL ".join(
+        f"SELECT AAC002, '{flag}' AS flag FROM ins WHERE line = '{line}' AND AAC084 = '1' GROUP BY AAC002 HAVING COUNT(*) >= 2"
+        for flag, line in rules.dup_benefit.items()
+    )
+    named = " UNION ALL ".join(
+        f"SELECT AAC002, name_key, _file, _line FROM v_{k} WHERE ok" for k in NAMED_KINDS
+    )
+    return [
+        Step("dup_flags", f"{dup} UNION ALL {benefit}"),
+        # NAME_MISMATCH: any linked row's name (keys computed at import, §1) differs from the register's.
+        Step(
+            "name_mismatch",
+            f"""
+            SELECT DISTINCT n.AAC002 FROM ({named}) n JOIN reg r ON r.AAC002 = n.AAC002
+            WHERE n.name_key IS NOT NULL AND n.name_key <> r.name_key""",
+        ),
+        Step(
+            "id_mismatch",
+            """
+            SELECT AAC002,
+              CASE WHEN AAC006 IS NOT NULL AND AAC006 <> SUBSTRING(AAC002, 7, 8) THEN 1 ELSE 0 END AS birth,
+              CASE WHEN AAC004 IS NOT NULL AND AAC004 <>
+                CASE WHEN CAST(SUBSTRING(AAC002, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END THEN 1 ELSE 0 END AS sex
+            FROM reg""",
+        ),
+    ]
+
+
+def _item_steps(rules: RulesConfig) -> list[Step]:
+    named_rank = " UNION ALL ".join(
+        f"SELECT AAC002, AAC003, name_key, {i} AS rank_kind, CAST(NULL AS VARCHAR) AS AAC030, _file, _line, _as_of FROM v_{k} WHERE ok AND AAC003 IS NOT NULL"
+        for i, k in enumerate(("residence", "employment", "cross_region_return", "student"), start=2)
+    )
+    required = list(rules.required_items)
+    missing_terms = []
+    for item in required:
+        exempt = [g for g, items in rules.not_required_for_groups.items() if item in items]
+        cond = f"x.{item} IS NULL"
+        if exempt:
+            cond = f"({cond} AND x.grp NOT IN ({', '.join(exempt)}))"
+        missing_terms.append(cond)
+    return [
+        # AAC003 from any linked row: the register first, then insurance (latest AAC030), then the others.
+        Step(
+            "name_pick",
+            f"""
+            SELECT AAC002, AAC003, name_key, _as_of FROM (
+              SELECT u.*, ROW_NUMBER() OVER (PARTITION BY AAC002 ORDER BY rank_kind, AAC030 DESC NULLS LAST, _file, _line) AS rn
+              FROM (
+                SELECT AAC002, AAC003, name_key, 0 AS rank_kind, CAST(NULL AS VARCHAR) AS AAC030, _file, _line, _as_of FROM reg
+                UNION ALL SELECT AAC002, AAC003, name_key, 1, AAC030, _file, _line, _as_of FROM ins WHERE AAC003 IS NOT NULL
+                UNION ALL {named_rank}) u) t
+            WHERE rn = 1""",
+        ),
+        # The phone: linked insurance row with the latest AAC030 that has one (ties: the phone sorting
+        # first), else a cross-region row (the phone sorting first).
+        Step(
+            "phone_pick",
+            """
+            SELECT AAC002, AAE005, _as_of FROM (
+              SELECT u.*, ROW_NUMBER() OVER (PARTITION BY AAC002 ORDER BY src, AAC030 DESC NULLS LAST, AAE005) AS rn
+              FROM (
+                SELECT AAC002, AAE005, AAC030, 0 AS src, _as_of FROM ins WHERE AAE005 IS NOT NULL
+                UNION ALL SELECT AAC002, AAE005, CAST(NULL AS VARCHAR), 1, _as_of FROM xr WHERE AAE005 IS NOT NULL) u) t
+            WHERE rn = 1""",
+        ),
+        Step(
+            "items_extract",
+            """
+            SELECT p.pkey, p.AAC002, p.grp, p.AAB301,
+              np.AAC003 AS AAC003, np.name_key AS AAC003_key, np._as_of AS AAC003_as_of,
+              COALESCE(r.AAC004, CASE WHEN p.AAC002 IS NULL THEN NULL
+                WHEN CAST(SUBSTRING(p.AAC002, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END) AS AAC004,
+              COALESCE(r.AAC006, SUBSTRING(p.AAC002, 7, 8)) AS AAC006, r._as_of AS reg_as_of,
+              r.AAC009, r.AAC010, r.AAC005,
+              CASE WHEN p.grp = 3 THEN q.AAE006 ELSE r.AAE006 END AS AAE006,
+              CASE WHEN p.grp = 3 THEN q._as_of ELSE r._as_of END AS AAE006_as_of,
+              ph.AAE005, ph._as_of AS AAE005_as_of
+            FROM pop p
+            LEFT JOIN reg r ON r.AAC002 = p.AAC002
+            LEFT JOIN res_q q ON q.AAC002 = p.AAC002
+            LEFT JOIN name_pick np ON np.AAC002 = p.AAC002
+            LEFT JOIN phone_pick ph ON ph.AAC002 = p.AAC002""",
+        ),
+        # §6: surveyed items fill the person's items; a later extract that disagrees is a conflict.
+        Step(
+            "items",
+            """
+            SELECT e.pkey, e.AAC002, e.grp, e.AAB301,
+              COALESCE(s.AAC003, e.AAC003) AS AAC003, COALESCE(s.AAC004, e.AAC004) AS AAC004,
+              COALESCE(s.AAC006, e.AAC006) AS AAC006, COALESCE(s.AAC009, e.AAC009) AS AAC009,
+              COALESCE(s.AAC010, e.AAC010) AS AAC010, COALESCE(s.AAE006, e.AAE006) AS AAE006,
+              COALESCE(s.AAE005, e.AAE005) AS AAE005, e.AAC005,
+              s.employment_status, s.employer_aab998, s.employer_name, s.uninsured_reason, s.AAE014, s.AAE015,
+              CASE WHEN s.pkey IS NULL THEN 0 ELSE 1 END AS surveyed,
+              CASE WHEN s.pkey IS NOT NULL AND (
+                   (s.name_key IS NOT NULL AND e.AAC003 IS NOT NULL AND e.AAC003_as_of > s.survey_date AND s.name_key <> e.AAC003_key)
+                OR (s.AAC004 IS NOT NULL AND e.AAC004 IS NOT NULL AND e.reg_as_of > s.survey_date AND s.AAC004 <> e.AAC004)
+                OR (s.AAC006 IS NOT NULL AND e.AAC006 IS NOT NULL AND e.reg_as_of > s.survey_date AND s.AAC006 <> e.AAC006)
+                OR (s.AAC009 IS NOT NULL AND e.AAC009 IS NOT NULL AND e.reg_as_of > s.survey_date AND s.AAC009 <> e.AAC009)
+                OR (s.AAC010 IS NOT NULL AND e.AAC010 IS NOT NULL AND e.reg_as_of > s.survey_date AND s.AAC010 <> e.AAC010)
+                OR (s.AAE006 IS NOT NULL AND e.AAE006 IS NOT NULL AND e.AAE006_as_of > s.survey_date AND s.AAE006 <> e.AAE006)
+                OR (s.AAE005 IS NOT NULL AND e.AAE005 IS NOT NULL AND e.AAE005_as_of > s.survey_date AND s.AAE005 <> e.AAE005)
+              ) THEN 1 ELSE 0 END AS survey_conflict
+            FROM items_extract e
+            LEFT JOIN sv s ON s.pkey = e.pkey""",
+        ),
+        Step(
+            "complete",
+            f"""
+            SELECT x.pkey, {" + ".join(f"CASE WHEN {t} THEN 1 ELSE 0 END" for t in missing_terms)} AS missing
+            FROM items x""",
+        ),
+    ]
+
+
+def _outcome_steps(rules: RulesConfig) -> list[Step]:
+    flag_exprs = {
+        "DUP_PENSION": "dp.AAC002 IS NOT NULL",
+        "DUP_MEDICAL": "dm.AAC002 IS NOT NULL",
+        "DUP_BENEFIT_PENSION": "bp.AAC002 IS NOT NULL",
+        "DUP_BENEFIT_MEDICAL": "bm.AAC002 IS NOT NULL",
+        "NAME_MISMATCH": "nm.AAC002 IS NOT NULL",
+        "BIRTH_MISMATCH": "im.birth = 1",
+        "SEX_MISMATCH": "im.sex = 1",
+        "NONLOCAL": "x.grp = 2",
+        "SURVEY_CONFLICT": "x.survey_conflict = 1",
+    }
+    mismatch = "(nm.AAC002 IS NOT NULL OR im.birth = 1 OR im.sex = 1)"
+    reasons = {
+        "UNINSURED": "w.any_covered = 0",
+        "PARTIAL": "w.any_covered = 1 AND w.any_9192 = 1",
+        "INTERRUPTED": "w.any_94 = 1",
+        "SPECIAL": "w.any_93 = 1",
+        "INFO_MISSING": "c.missing > 0",
+        "INFO_MISMATCH": mismatch,
+    }
+    any_reason = " OR ".join(f"({v})" for v in reasons.values())
+    status_cols = ", ".join(f"w.{r.column}, w.{r.column}_rule" for r in rules.lines)
+    return [
+        Step(
+            "persons",
+            f"""
+            SELECT x.pkey, x.AAC002, x.AAC003, x.AAC004, x.AAC006, x.AAC009, x.AAC010, x.AAB301, x.AAE006, x.AAE005, x.AAC005,
+              {status_cols},
+              CASE WHEN x.surveyed = 1 THEN 5 WHEN {any_reason} THEN 4
+                   WHEN w.any_local = 1 THEN 1 WHEN w.any_81 = 1 THEN 2 ELSE 3 END AS outcome,
+              CONCAT_WS(';', {", ".join(f"CASE WHEN {flag_exprs[f]} THEN '{f}' END" for f in FLAG_ORDER)}) AS flags,
+              CONCAT_WS(';', {", ".join(f"CASE WHEN {v} THEN '{k}' END" for k, v in reasons.items())}) AS survey_reasons,
+              x.grp AS population_group,
+              CASE WHEN c.missing = 0 AND NOT {mismatch} THEN TRUE ELSE FALSE END AS complete,
+              x.employment_status, x.employer_aab998, x.employer_name, x.uninsured_reason, x.AAE014, x.AAE015
+            FROM items x
+            JOIN status_wide w ON w.pkey = x.pkey
+            JOIN complete c ON c.pkey = x.pkey
+            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_PENSION') dp ON dp.AAC002 = x.AAC002
+            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_MEDICAL') dm ON dm.AAC002 = x.AAC002
+            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_BENEFIT_PENSION') bp ON bp.AAC002 = x.AAC002
+            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_BENEFIT_MEDICAL') bm ON bm.AAC002 = x.AAC002
+            LEFT JOIN name_mismatch nm ON nm.AAC002 = x.AAC002
+            LEFT JOIN id_mismatch im ON im.AAC002 = x.AAC002""",
+        ),
+    ]
+
+
+def _anomaly_steps() -> list[Step]:
+    return [
+        # §4: dead persons with an active row receiving benefits, or paying into a row that began after
+        # the death (only where a death date is known).
+        Step(
+            "deceased_active",
+            """
+            SELECT d.AAC002, i.AAC003, d.death_date, i.scheme, i.AAC031, i.AAC084, i.AAC030, i.AAB001, i.AAB301,
+                   CASE WHEN COALESCE(i.AAC084, '0') = '1' THEN 'BENEFIT' ELSE 'CONTRIBUTION_AFTER_DEATH' END AS clause,
+                   COALESCE(r.AAB301, CASE WHEN i.area6 IS NULL THEN NULL ELSE CONCAT(i.area6, '000000') END) AS placement,
+                   i._file, i._line
+            FROM dead d JOIN ins i ON i.AAC002 = d.AAC002
+            LEFT JOIN reg r ON r.AAC002 = d.AAC002
+            WHERE COALESCE(i.AAC084, '0') = '1'
+               OR (i.AAC031 = '1' AND d.death_date IS NOT NULL AND i.AAC030 IS NOT NULL AND i.AAC030 > d.death_date)""",
+        ),
+    ]
+
+
+def _unit_steps(top_node: str) -> list[Step]:
+    return [
+        # §7: a unit is keyed by AAB998, or by AAB001 where no credit code is known for it anywhere.
+        Step(
+            "unit_seen",
+            """
+            SELECT AAB998, AAB001, AAB998_valid, AAB004, AAB019, AAB301, AAE006, 0 AS src, _file, _line FROM v_unit
+            UNION ALL
+            SELECT AAB998, AAB001, AAB998_valid, AAB004, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), 1, _file, _line
+            FROM v_employment WHERE AAB998 IS NOT NULL OR AAB001 IS NOT NULL""",
+        ),
+        Step(
+            "unit_keyed",
+            """
+            SELECT COALESCE(s.AAB998, m.AAB998, CONCAT('#', s.AAB001)) AS ukey,
+                   COALESCE(s.AAB998, m.AAB998) AS AAB998, COALESCE(s.AAB001, m2.AAB001) AS AAB001,
+                   COALESCE(s.AAB998_valid, m.AAB998_valid) AS AAB998_valid,
+                   s.AAB004, s.AAB019, s.AAB301, s.AAE006, s.src, s._file, s._line
+            FROM unit_seen s
+            LEFT JOIN (SELECT AAB001, MIN(AAB998) AS AAB998, MIN(CASE WHEN AAB998_valid THEN 1 ELSE 0 END) = 1 AS AAB998_valid
+                       FROM v_unit WHERE AAB001 IS NOT NULL AND AAB998 IS NOT NULL GROUP BY AAB001) m
+              ON s.AAB998 IS NULL AND m.AAB001 = s.AAB001
+            LEFT JOIN (SELECT AAB998, MIN(AAB001) AS AAB001 FROM v_unit WHERE AAB001 IS NOT NULL AND AAB998 IS NOT NULL GROUP BY AAB998) m2
+              ON s.AAB001 IS NULL AND m2.AAB998 = s.AAB998""",
+        ),
+        Step(
+            "unit_carried",
+            """
+            SELECT DISTINCT NULLIF(TRIM(AAB001), '') AS AAB001 FROM insurance WHERE NULLIF(TRIM(AAB001), '') IS NOT NULL""",
+        ),
+        Step(
+            "units",
+            f"""
+            SELECT u.ukey, u.AAB998, u.AAB001, u.AAB004, u.AAB019, u.AAE006,
+              COALESCE(dv.AAB301, dv6.AAB301, '{top_node}') AS AAB301,
+              CONCAT_WS(';', CASE WHEN u.carried = 0 THEN 'NO_INSURANCE' END,
+                             CASE WHEN u.AAB998 IS NOT NULL AND u.valid = 0 THEN 'ID_INVALID' END) AS survey_reasons,
+              CASE WHEN u.carried = 0 OR (u.AAB998 IS NOT NULL AND u.valid = 0) THEN TRUE ELSE FALSE END AS needs_survey,
+              CASE WHEN u.AAB998 IS NULL THEN NULL WHEN u.valid = 1 THEN TRUE ELSE FALSE END AS credit_code_valid
+            FROM (
+              SELECT k.ukey, MIN(k.AAB998) AS AAB998, MIN(k.AAB001) AS AAB001,
+                COALESCE(MIN(CASE WHEN k.src = 0 THEN k.AAB004 END), MIN(k.AAB004)) AS AAB004,
+                MIN(k.AAB019) AS AAB019, MIN(k.AAB301) AS area, MIN(k.AAE006) AS AAE006,
+                MIN(CASE WHEN k.AAB998_valid THEN 1 ELSE 0 END) AS valid,
+                MAX(CASE WHEN c.AAB001 IS NULL THEN 0 ELSE 1 END) AS carried
+              FROM unit_keyed k LEFT JOIN unit_carried c ON c.AAB001 = k.AAB001
+              GROUP BY k.ukey) u
+            LEFT JOIN divisions dv ON dv.AAB301 = u.area
+            LEFT JOIN divisions dv6 ON LENGTH(u.area) = 6 AND dv6.AAB301 = CONCAT(u.area, '000000')""",
+        ),
+    ]
