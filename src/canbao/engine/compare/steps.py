@@ -78,6 +78,8 @@ def _view(kind: str, d: str) -> str:
 
 
 def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]:
+    if not (top_node.isdigit() and len(top_node) == 12):
+        raise ValueError(f"顶层区划代码不合法：{top_node!r}")
     d = _ymd(as_of)
     d_res = _ymd(minus_years(as_of, rules.residence_years))
     hk_p, hk_dead, hk_special = _q(rules.hukou_in_population), _q(rules.hukou_dead), _q(rules.hukou_special)
