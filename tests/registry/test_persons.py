@@ -84,12 +84,12 @@ def test_unit_changes_keep_history(city) -> None:
 
     code = "91320102MA1" + "ABCDE1"
     code = code + calc_credit_check_char(code)
-    row = {"aab998": code, "aab004": "测试有限公司", "aab019": "10", "placement_id": "320102001000"}
+    row = {"ukey": code, "aab998": code, "aab004": "测试有限公司", "aab019": "10", "placement_id": "320102001000"}
     assert units_upsert([row], actor="t", source="test").created == 1
     assert units_upsert([row], actor="t", source="test").unchanged == 1
     assert not UnitHistory.objects.exists()
     units_upsert([{**row, "aab004": "测试股份有限公司"}], actor="t", source="run:2", reason="更名")
-    history = UnitHistory.objects.get(unit=Unit.objects.get(aab998=code))
+    history = UnitHistory.objects.get(unit=Unit.objects.get(ukey=code))
     assert (history.before, history.after, history.source) == (
         {"aab004": "测试有限公司"},
         {"aab004": "测试股份有限公司"},

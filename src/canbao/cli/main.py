@@ -15,6 +15,8 @@ COMMAND_MODULES = [
     "canbao.cli.validate",
     "canbao.cli.demo_data",
     "canbao.cli.importing",
+    "canbao.cli.compare",
+    "canbao.cli.export",
     "canbao.cli.users",
     "canbao.cli.audit",
     "canbao.cli.serve",

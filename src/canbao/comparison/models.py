@@ -30,3 +30,36 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.as_of} {self.file_name}"
+
+
+class ComparisonRun(models.Model):
+    """One run of the comparison: inputs and their hashes, as-of date, rules, counts, timings."""
+
+    STATUS = [("running", "运行中"), ("done", "已完成"), ("failed", "失败")]
+
+    as_of = models.DateField("比对基准日", db_index=True)
+    backend = models.CharField("后端", max_length=10, default="duckdb")
+    rules_version = models.CharField("规则版本", max_length=40)
+    rules_digest = models.CharField("规则文件摘要", max_length=64)
+    inputs = models.JSONField("输入文件", default=list)  # [{kind, order, file, sha256, as_of, batch}]
+    status = models.CharField("状态", max_length=10, choices=STATUS, default="running")
+    progress = models.CharField("进度", max_length=200, blank=True)
+    counts = models.JSONField("统计", default=dict)
+    publish_counts = models.JSONField("入库统计", default=dict)
+    timings = models.JSONField("耗时（秒）", default=dict)
+    result_dir = models.CharField("结果目录", max_length=500, blank=True)
+    published = models.BooleanField("已入库", default=False, db_index=True)
+    error = models.TextField("错误", blank=True)
+    started_by = models.CharField("发起人", max_length=150)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "比对批次"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"比对 #{self.pk}（{self.as_of}）"
+
+    def file_names(self) -> dict[tuple[str, int], str]:
+        return {(i["kind"], int(i["order"])): i["file"] for i in self.inputs}

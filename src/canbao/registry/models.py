@@ -56,8 +56,10 @@ class Person(models.Model):
     flags = models.CharField("异常标识", max_length=200, blank=True)
     survey_reasons = models.CharField("调查原因", max_length=200, blank=True)
     complete = models.BooleanField("信息完整", null=True)
-    # For each status, the rule and source rows that decided it (filled by the comparison).
-    status_basis = models.JSONField("判定依据", null=True, blank=True)
+    # The §3 rule (1–7) that decided each of the five statuses, in their order; the source rows
+    # behind each stay in the run's status_basis file (they shift whenever files are added).
+    status_rules = models.CharField("判定规则", max_length=5, blank=True)
+    in_population = models.BooleanField("在登记对象中", default=True, db_index=True)
     # 表4 经办人员信息
     aae011 = models.CharField("经办人", max_length=20, blank=True)
     aae036 = models.DateTimeField("经办时间", null=True, blank=True)
@@ -85,8 +87,10 @@ class Person(models.Model):
 
 
 class Unit(models.Model):
-    # 表1 单位基础信息 + 统一社会信用代码
-    aab998 = models.CharField("统一社会信用代码", max_length=18, null=True, unique=True)
+    # 表1 单位基础信息 + 统一社会信用代码. Keyed by the credit code, or "#<AAB001>" for a unit whose
+    # credit code is known nowhere (comparison-rules.md §7).
+    ukey = models.CharField("单位键", max_length=40, unique=True)
+    aab998 = models.CharField("统一社会信用代码", max_length=30, blank=True, db_index=True)
     aab001 = models.CharField("单位编号", max_length=20, blank=True, db_index=True)
     aab004 = models.CharField("单位名称", max_length=100)
     aab019 = models.CharField("单位类型", max_length=2, blank=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from canbao.core import crypto
 from canbao.core.masking import mask_id, mask_phone
@@ -19,7 +20,7 @@ PERSON_FIELDS = (
     "aac003", "aac004", "aac005", "aac006", "aac012", "aac009", "aac010", "aae006", "aab401", "aab402",
     "hukou_status", "employment_status", "employer_aab998", "employer_aab001", "employer_name",
     "uninsured_reason", "population_group", "placement_id", "aic003", "akc003", "alc003", "ajc003", "amc003",
-    "outcome", "flags", "survey_reasons", "complete", "status_basis", "aae011", "aae036", "aae014", "aae015",
+    "outcome", "flags", "survey_reasons", "complete", "status_rules", "in_population", "aae011", "aae036", "aae014", "aae015",
 )  # fmt: skip
 CHUNK = 5000
 
@@ -42,13 +43,22 @@ def _comparable(value: Any) -> Any:
 
 
 def persons_upsert(
-    rows: Iterable[dict[str, Any]], *, actor: str, source: str, reason: str = "", run_id: int | None = None
+    rows: Iterable[dict[str, Any]],
+    *,
+    actor: str,
+    source: str,
+    reason: str = "",
+    run_id: int | None = None,
+    touch: bool = False,
 ) -> PublishCounts:
     """Create or update persons keyed by their ID number; history only for persons whose data changed.
 
     Each row holds `aac002` (18 characters, plain), optionally `aae005` (plain phone) and any of
-    PERSON_FIELDS. Runs in one transaction: a failure leaves the database as it was.
+    PERSON_FIELDS. Runs in one transaction: a failure leaves the database as it was. A created or
+    changed person records the handler (AAE011/AAE036). With `touch`, unchanged persons get
+    `source_run = run_id` too, so that the caller can tell who was not in the input.
     """
+    now = timezone.now()
     counts = PublishCounts()
     with transaction.atomic():
         next_no = int(Person.objects.aggregate(m=Max("aac001"))["m"] or 0) + 1
@@ -61,6 +71,7 @@ def persons_upsert(
             new_people: list[Person] = []
             changed: list[Person] = []
             history: list[PersonHistory] = []
+            touched: list[int] = []
             to_encrypt_id: list[tuple[Person, str]] = []
             to_encrypt_phone: list[tuple[Person, str]] = []
             for row, id_hash, phone, phone_hash in zip(chunk, hashes, phones, phone_hashes, strict=True):
@@ -78,6 +89,7 @@ def persons_upsert(
                         **values,
                     )
                     next_no += 1
+                    person.aae011, person.aae036 = actor[:20], now
                     to_encrypt_id.append((person, row["aac002"]))
                     if phone:
                         person.aae005_hash, person.aae005_masked = phone_hash, mask_phone(phone)
@@ -101,6 +113,7 @@ def persons_upsert(
                         person.aae005_cipher = ""
                 if before:
                     person.source_run = run_id
+                    person.aae011, person.aae036 = actor[:20], now
                     changed.append(person)
                     history.append(
                         PersonHistory(
@@ -114,6 +127,8 @@ def persons_upsert(
                     )
                 else:
                     counts.unchanged += 1
+                    if touch and person.source_run != run_id:
+                        touched.append(person.pk)
             for (person, _plain), token in zip(
                 to_encrypt_id, crypto.encrypt_many([p for _, p in to_encrypt_id]), strict=True
             ):
@@ -129,9 +144,37 @@ def persons_upsert(
                 )
                 Person.objects.bulk_update(changed, fields, batch_size=1000)
                 PersonHistory.objects.bulk_create(history, batch_size=1000)
+            if touched:
+                Person.objects.filter(pk__in=touched).update(source_run=run_id)
             counts.created += len(new_people)
             counts.changed += len(changed)
     return counts
+
+
+def persons_leave_population(
+    person_ids: Iterable[int], *, actor: str, source: str, reason: str, run_id: int | None = None
+) -> int:
+    """Persons no longer in P (died, moved away, …) stay in the database, marked and with history."""
+    total = 0
+    ids = list(person_ids)
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            PersonHistory.objects.bulk_create(
+                [
+                    PersonHistory(
+                        person_id=pk,
+                        actor=actor,
+                        source=source,
+                        reason=reason,
+                        before={"in_population": True},
+                        after={"in_population": False},
+                    )
+                    for pk in chunk
+                ]
+            )
+            total += Person.objects.filter(pk__in=chunk).update(in_population=False, source_run=run_id)
+    return total
 
 
 def _json(value: Any) -> Any:
@@ -155,20 +198,20 @@ UNIT_FIELDS = (
 def units_upsert(
     rows: Iterable[dict[str, Any]], *, actor: str, source: str, reason: str = "", run_id: int | None = None
 ) -> PublishCounts:
-    """Create or update units keyed by 统一社会信用代码 (AAB998); history only for units that changed."""
+    """Create or update units keyed by `ukey` (the credit code, or "#<AAB001>"); history only for units that changed."""
     from canbao.registry.models import Unit, UnitHistory
 
     counts = PublishCounts()
     with transaction.atomic():
         for chunk in _chunks(rows, CHUNK):
-            existing = {u.aab998: u for u in Unit.objects.filter(aab998__in=[r["aab998"] for r in chunk])}
+            existing = {u.ukey: u for u in Unit.objects.filter(ukey__in=[r["ukey"] for r in chunk])}
             new_units, changed, history = [], [], []
             for row in chunk:
                 values = {f: row[f] for f in UNIT_FIELDS if f in row}
-                unit = existing.get(row["aab998"])
+                unit = existing.get(row["ukey"])
                 if unit is None:
-                    unit = Unit(aab998=row["aab998"], source_run=run_id, **values)
-                    existing[row["aab998"]] = unit
+                    unit = Unit(ukey=row["ukey"], source_run=run_id, **values)
+                    existing[row["ukey"]] = unit
                     new_units.append(unit)
                     continue
                 before = {

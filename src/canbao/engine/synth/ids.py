@@ -1,9 +1,11 @@
 """Identity numbers (GB 11643) and unified social credit codes (GB 32100) for synthetic records.
 
-ID numbers must be unique across the whole city while persons are generated chunk by chunk. Random
-sequence digits would collide (about 2 persons share a county, birth day and sex), so the 3-digit
-sequence comes from a counter per (region, birth day, sex) kept in one compact bytearray: the only
-state that crosses chunks, and the reason chunks are generated in order.
+ID numbers must be unique across the city although chunks are generated independently (and in
+parallel). Random sequence digits would collide (about two persons share a county, birth day and sex),
+so the 3-digit sequence is partitioned: chunk c owns sequence slots [c·K, c·K + K) of every
+(region, birth day, sex), K = 500 // chunks, and counts within the chunk. When a chunk's K slots for a
+(region, day, sex) are used up (rare: about one person in 100 per slot and chunk), the number takes the
+next region of the list instead: the birth date, which cases may pin exactly, never moves.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import datetime as dt
 
 from stdnum.cn import ric, uscc
 
-_SPAN_BEFORE = 96 * 366 + 10  # days before the as-of date covered by the counters (ages 0–95)
-_SPAN_AFTER = 400  # and after it (injected numbers with a future birth date)
+_YMD: dict[dt.date, str] = {}
 
 
 def ymd(d: dt.date) -> str:
-    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+    """YYYYMMDD; cached, since a city has only ~35,000 distinct dates and millions of rows."""
+    s = _YMD.get(d)
+    if s is None:
+        s = f"{d.year:04d}{d.month:02d}{d.day:02d}"
+        if len(_YMD) < 200_000:
+            _YMD[d] = s
+    return s
 
 
 def with_check(body17: str) -> str:
@@ -26,35 +33,29 @@ def with_check(body17: str) -> str:
 
 
 class IdAllocator:
-    """Hands out unique, valid 18-character ID numbers."""
+    """Hands out unique, valid 18-character ID numbers within one chunk's share of the space."""
 
-    def __init__(self, regions: list[str], as_of: dt.date) -> None:
-        self._region = {r: i for i, r in enumerate(regions)}
-        self._origin = as_of.toordinal() + _SPAN_AFTER
-        self._span = _SPAN_BEFORE + _SPAN_AFTER
-        self._counts = bytearray(len(regions) * self._span * 2)
-        self._extra: dict[tuple[str, int, bool], int] = {}  # regions or days outside the array
+    def __init__(self, regions: list[str], chunk: int, chunks: int) -> None:
+        if chunks > 500:
+            raise ValueError("at most 500 chunks: the 3-digit sequence has 500 values per sex")
+        self._regions = regions
+        self._index = {r: i for i, r in enumerate(regions)}
+        self._per_chunk = 500 // chunks
+        self._base = chunk * self._per_chunk
+        self._used: dict[tuple[int, int, bool], int] = {}
 
     def new(self, region: str, birth: dt.date, male: bool) -> str:
-        off = self._origin - birth.toordinal()
-        ri = self._region.get(region)
-        if ri is not None and 0 <= off < self._span:
-            k = (ri * self._span + off) * 2 + male
-            n = self._counts[k]
-            if n < 255:
-                self._counts[k] = n + 1
-            else:  # 255 persons of one sex born the same day in one county: spill over
-                spill = self._extra.get((region, off, male), 0)
-                self._extra[(region, off, male)] = spill + 1
-                n += spill
-        else:
-            n = self._extra.get((region, off, male), 0)
-            self._extra[(region, off, male)] = n + 1
-        if n >= 500:
-            raise ValueError(f"too many persons born {birth} in {region}")
-        # Spread sequences over 000–999 like police station numbers do, still unique per counter.
-        seq = ((off * 37 + (ri or 0) * 101 + n) % 500) * 2 + (1 if male else 0)
-        return with_check(f"{region}{ymd(birth)}{seq:03d}")
+        day = birth.toordinal()
+        ri = self._index[region]  # every chunk must see the same list, or slots would overlap
+        for step in range(len(self._regions)):
+            r = (ri + step) % len(self._regions)
+            n = self._used.get((r, day, male), 0)
+            if n < self._per_chunk:
+                self._used[(r, day, male)] = n + 1
+                # Spread sequences over 000–999 like police station numbers, unique per slot.
+                seq = ((day * 37 + r * 101 + self._base + n) % 500) * 2 + (1 if male else 0)
+                return with_check(f"{self._regions[r]}{ymd(birth)}{seq:03d}")
+        raise ValueError(f"no ID number left for {birth}")
 
 
 def to15(id18: str) -> str:

@@ -22,7 +22,9 @@ def household(ctx: Ctx, rng: random.Random, first_idx: int, size: int) -> list[P
     family = names.surname(rng)
     members: list[Person] = []
     for k in range(size):
-        p = ctx.new_person(rng, first_idx + k, village=village, family=family if rng.random() < 0.85 else None)
+        p = ctx.new_person(
+            rng, first_idx + k, village=village, family=family if rng.random() < 0.85 else None
+        )
         if members:
             head = members[0]
             p.aae006, p.aab401 = head.aae006, head.aab401
@@ -110,8 +112,8 @@ def child(ctx: Ctx, rng: random.Random, p: Person, age: int) -> None:
         level = "1" if age < 6 else "2" if age < 12 else "3" if age < 15 else "4"
         if rng.random() < (0.8 if level == "1" else 0.99):
             p.school = (school_name(ctx, rng, p, level), level)
-    if rng.random() < 0.94:
-        ctx.row(rng, p, 27, phone_rate=0.85)
+    if rng.random() < 0.96:
+        ctx.row(rng, p, 27, phone_rate=0.9)
     if p.birth.year < 2016 and rng.random() < 0.3:
         old = 22 if p.village is not None and p.village.urban else 23
         ctx.row(rng, p, old, c031=3, since=ctx.between(rng, p.birth, dt.date(2016, 12, 31)))
@@ -126,15 +128,18 @@ def retiree(ctx: Ctx, rng: random.Random, p: Person, age: int) -> None:
         unit = unit if ctx.units.insures(unit) else -1
         ctx.row(rng, p, 11, c031=3, c084=1, unit=unit, since=worked)
         ctx.row(rng, p, 21, c031=3, c084=1, unit=unit, since=worked)
+        if unit >= 0 and rng.random() < 0.6:  # the working years' rows, closed at retirement
+            for s in (30, 40, 50):
+                ctx.row(rng, p, s, c031=3, unit=unit, since=worked)
     elif r < 0.35:  # retired civil servant / public institution
         unit = ctx.units.pick(rng, ci, public=True)
         ctx.row(rng, p, 13, c031=3, c084=1, unit=unit, since=worked)
         ctx.row(rng, p, 24 if rng.random() < 0.4 else 21, c031=3, c084=1, unit=unit, since=worked)
     elif r < 0.89:  # resident pension: paid from 60, contributions before
-        if rng.random() < 0.93:
-            ctx.row(rng, p, 12, c031=3 if age >= 60 else 1, c084=1 if age >= 60 else 0, phone_rate=0.75)
-        if rng.random() < 0.96:
-            ctx.row(rng, p, 27, phone_rate=0.75)
+        if rng.random() < 0.95:
+            ctx.row(rng, p, 12, c031=3 if age >= 60 else 1, c084=1 if age >= 60 else 0, phone_rate=0.85)
+        if rng.random() < 0.97:
+            ctx.row(rng, p, 27, phone_rate=0.85)
         if rng.random() < 0.4:
             ctx.row(rng, p, 23, c031=3, since=ctx.between(rng, dt.date(2004, 1, 1), dt.date(2016, 12, 31)))
     elif r < 0.94:  # worked elsewhere, pension paid there
@@ -157,7 +162,7 @@ def worker(ctx: Ctx, rng: random.Random, p: Person) -> None:
                 ctx.row(rng, p, 27, phone_rate=0.8)
             if rng.random() < 0.3:
                 ctx.row(rng, p, 12, phone_rate=0.8)
-        if rng.random() < 0.25:
+        if rng.random() < 0.45:
             ctx.old_job(rng, p)
     elif r < 0.38:
         ctx.employed(rng, p, units.pick(rng, ci, public=True), job_row=0.2)
@@ -165,10 +170,10 @@ def worker(ctx: Ctx, rng: random.Random, p: Person) -> None:
         ctx.row(rng, p, 11)
         ctx.row(rng, p, 21 if rng.random() < 0.6 else 27)
     elif r < 0.78:  # rural or urban resident
-        if rng.random() < 0.9:
-            ctx.row(rng, p, 12, phone_rate=0.8)
-        if rng.random() < 0.95:
-            ctx.row(rng, p, 27, phone_rate=0.8)
+        if rng.random() < 0.93:
+            ctx.row(rng, p, 12, phone_rate=0.88)
+        if rng.random() < 0.97:
+            ctx.row(rng, p, 27, phone_rate=0.88)
         if p.birth.year < 1998 and rng.random() < 0.3:
             ctx.row(rng, p, 23, c031=3, since=ctx.between(rng, dt.date(2004, 1, 1), dt.date(2016, 12, 31)))
     elif r < 0.91:  # works in another region: the province or the ministry returns the match
@@ -194,6 +199,7 @@ def nonlocal_person(ctx: Ctx, rng: random.Random, idx: int) -> Person:
     if age is None:
         age = ctx.random_age(rng, 16, 59)
     p = ctx.new_person(rng, idx, local=False, age=age)
+    p.phone = p.phone or ctx.phone(rng)  # a migrant child's rows carry a parent's phone
     units = ctx.units
     n = len(ctx.geo.counties)
     if age < 16:
@@ -213,7 +219,7 @@ def nonlocal_person(ctx: Ctx, rng: random.Random, idx: int) -> Person:
             u = rng.random()
             if u < 0.5:
                 ctx.residence(rng, p, long=u < 0.4)
-            if rng.random() < 0.15:
+            if rng.random() < 0.3:
                 ctx.old_job(rng, p)
         elif t < 0.67:
             ctx.row(rng, p, 11)
@@ -238,7 +244,5 @@ def nonlocal_person(ctx: Ctx, rng: random.Random, idx: int) -> Person:
             if rng.random() < 0.5:
                 ctx.residence(rng, p)
     if rng.random() < 0.001:
-        from .life import die as _die  # noqa: PLC0415 - same module; keeps the call site explicit
-
-        _die(ctx, rng, p)
+        die(ctx, rng, p)  # died here: the local death extract has the row
     return p

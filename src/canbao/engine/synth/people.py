@@ -45,7 +45,7 @@ class Ctx:
     as_of: dt.date
     geo: Geography
     units: Units
-    alloc: IdAllocator
+    alloc: IdAllocator  # this chunk's share of the ID numbers
 
     def __post_init__(self) -> None:
         self.d_1y = years_before(self.as_of, 1)
@@ -54,9 +54,11 @@ class Ctx:
     # -- dates ---------------------------------------------------------------------------------
 
     def between(self, rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+        hi = min(hi, self.as_of)  # nothing in an extract happens after its as-of date
         if hi <= lo:
-            return lo
-        return dt.date.fromordinal(rng.randint(lo.toordinal(), hi.toordinal()))
+            return min(lo, hi)
+        a = lo.toordinal()
+        return dt.date.fromordinal(a + int(rng.random() * (hi.toordinal() - a + 1)))
 
     def days_ago(self, rng: random.Random, lo: int, hi: int) -> dt.date:
         return dt.date.fromordinal(self.ord - rng.randint(lo, hi))
@@ -81,7 +83,8 @@ class Ctx:
 
     def phone(self, rng: random.Random) -> str:
         # Synthetic mobile numbers: 1, then 3–9, then nine random digits.
-        return f"1{rng.randint(3, 9)}{rng.randrange(10**9):09d}"
+        r = rng.random
+        return f"1{3 + int(r() * 7)}{int(r() * 1e9):09d}"
 
     def new_person(
         self,
@@ -176,7 +179,8 @@ class Ctx:
 
     def adult(self, p: Person) -> dt.date:
         """The 16th birthday (working age), never after the as-of date."""
-        return min(years_before(p.birth, -16), self.as_of)
+        # 5844 days = 16 years give or take a day: only a lower bound for sampling dates.
+        return dt.date.fromordinal(min(p.birth.toordinal() + 5844, self.ord))
 
     def employed(self, rng: random.Random, p: Person, unit: int, *, job_row: float = 0.75) -> None:
         """A job at `unit`: the unit's insurance rows (if it insures) and maybe an employment row."""
@@ -199,14 +203,16 @@ class Ctx:
             p.jobs.append(Job(unit, start, end, ref))
 
     def old_job(self, rng: random.Random, p: Person) -> None:
-        """A previous job elsewhere: terminated rows in another county and an ended contract."""
+        """A previous job in another county: its rows terminated there, its contract ended."""
         other = rng.randrange(len(self.geo.counties))
+        if self.geo.counties[other].code6 == self.home_area(p):
+            other = (other + 1) % len(self.geo.counties)
         unit = self.units.pick(rng, other)
         if not self.units.insures(unit):
             return
         start = self.between(rng, max(self.adult(p), dt.date(2000, 1, 1)), dt.date(2018, 1, 1))
-        self.row(rng, p, 11, c031=3, unit=unit, since=start)
-        self.row(rng, p, 30, c031=3, unit=unit, since=start)
+        for s in (11, 21, 30, 40, 50) if self.units.pays_all(unit) else (11, 21, 30):
+            self.row(rng, p, s, c031=3, unit=unit, since=start)
         if rng.random() < 0.5:
             end = self.between(rng, start, years_before(self.as_of, 1))
             p.jobs.append(Job(unit, start, end, "998"))

@@ -84,6 +84,9 @@ class Units:
         self.per_county = max(30, persons // 30 // self.n_counties)
         self.total = self.per_county * self.n_counties
         self._salt = _mix(seed * 7919 + 17)
+        # Employees name their employer on every row; big employers recur, so remember what was built.
+        self._cache: dict[int, tuple[str, str]] = {}
+        self._credit: dict[int, str] = {}
 
     def county(self, u: int) -> Node:
         return self.geo.counties[u % self.n_counties]
@@ -130,8 +133,25 @@ class Units:
         return f"{self.county(u).code6}{u // self.n_counties:06d}"
 
     def aab998(self, u: int) -> str:
+        got = self._credit.get(u)
+        if got is None:
+            got = self._aab998(u)
+            if len(self._credit) < 500_000:
+                self._credit[u] = got
+        return got
+
+    def _aab998(self, u: int) -> str:
         code = credit_code(self.aab019(u), self.county(u).code6, _mix(u ^ self._salt ^ 0x5A5A) % 10**8)
         return corrupt_credit(code) if self.role(u) == "bad_code" else code
+
+    def ident(self, u: int) -> tuple[str, str]:
+        """(AAB001, AAB004) as insurance rows carry them, cached."""
+        got = self._cache.get(u)
+        if got is None:
+            got = (self.aab001(u), self.name(u))
+            if len(self._cache) < 500_000:
+                self._cache[u] = got
+        return got
 
     def name(self, u: int) -> str:
         h = _mix(u * 31 + self._salt)
