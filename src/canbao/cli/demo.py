@@ -1,7 +1,7 @@
 """`canbao demo`: the main job on the embedded default.
 
-Builds a synthetic city, imports its divisions and household register, loads the register baseline,
-creates a demo account for every role and serves the web application.
+Builds a synthetic city, imports every extract, runs the comparison, creates a demo account for every
+role and serves the web application.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 from canbao.cli.common import Progress, operator, parse_day, setup_django
 
 DEMO_PASSWORD = "Canbao@2026"  # noqa: S105 - a demo city of synthetic people, printed on purpose
-# Kinds the foundation imports; the comparison issue adds the rest of the city's extracts.
-DEMO_KINDS = ("divisions", "household_register")
+# Import order: the tree first (the register is checked against it), then every other kind.
+DEMO_KINDS = ("divisions", "household_register", "insurance", "death", "student", "employment", "residence", "unit", "cross_region_return")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import_city(folder: Path, manifest: dict, as_of: dt.date) -> None:
-    from canbao.comparison.baseline import register_baseline_load
+    from canbao.cli.compare import print_summary
     from canbao.comparison.imports import import_extract
+    from canbao.comparison.runs import comparison_run
     from canbao.engine.io.errors import ExtractRefused
 
     actor = operator()
@@ -84,8 +85,9 @@ def _import_city(folder: Path, manifest: dict, as_of: dt.date) -> None:
             print(
                 f"  {entry['file']}：读取 {outcome.rows_read}，接收 {outcome.accepted}，拒绝 {outcome.rejected}，编码 {outcome.encoding or outcome.format}{note}"
             )
-    counts = register_baseline_load(as_of=as_of, actor=actor)
-    print(f"» 户籍人口基础装载：新增 {counts.created}，变更 {counts.changed}，未变 {counts.unchanged}")
+    print("» 信息比对", flush=True)
+    run = comparison_run(as_of=as_of, actor=actor, progress=lambda text: print(f"  {text}", flush=True))
+    print_summary(run)
 
 
 def demo_nodes() -> dict[str, str]:
