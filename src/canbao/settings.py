@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "canbao.audit",
     "canbao.registry",
     "canbao.comparison",
+    "canbao.jobs",
     "canbao.web",
 ]
 
@@ -128,4 +129,16 @@ LOGGING = {
 
 CANBAO = {
     "EXPORT_APPROVAL_THRESHOLD": 1000,
+    # Background jobs (canbao.jobs): a running job's heartbeat is written this often; a job whose
+    # worker is on another machine and silent this long is re-queued when a worker starts; after
+    # this many interrupted attempts it fails instead.
+    "JOB_HEARTBEAT_SECONDS": 15,
+    "JOB_STALE_SECONDS": 300,
+    "JOB_MAX_ATTEMPTS": 3,
 }
+
+# Uploaded extracts hold person data: their temporary files stay under $CANBAO_HOME (the encrypted
+# volume, ADR 0003), never in the system's /tmp, and are readable by the service account only.
+FILE_UPLOAD_TEMP_DIR = str(sub("uploads", "tmp"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -84,7 +84,13 @@ def test_unit_changes_keep_history(city) -> None:
 
     code = "91320102MA1" + "ABCDE1"
     code = code + calc_credit_check_char(code)
-    row = {"ukey": code, "aab998": code, "aab004": "测试有限公司", "aab019": "10", "placement_id": "320102001000"}
+    row = {
+        "ukey": code,
+        "aab998": code,
+        "aab004": "测试有限公司",
+        "aab019": "10",
+        "placement_id": "320102001000",
+    }
     assert units_upsert([row], actor="t", source="test").created == 1
     assert units_upsert([row], actor="t", source="test").unchanged == 1
     assert not UnitHistory.objects.exists()

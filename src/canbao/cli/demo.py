@@ -15,7 +15,17 @@ from canbao.cli.common import Progress, operator, parse_day, setup_django
 
 DEMO_PASSWORD = "Canbao@2026"  # noqa: S105 - a demo city of synthetic people, printed on purpose
 # Import order: the tree first (the register is checked against it), then every other kind.
-DEMO_KINDS = ("divisions", "household_register", "insurance", "death", "student", "employment", "residence", "unit", "cross_region_return")
+DEMO_KINDS = (
+    "divisions",
+    "household_register",
+    "insurance",
+    "death",
+    "student",
+    "employment",
+    "residence",
+    "unit",
+    "cross_region_return",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -13,4 +13,8 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     items = [("首页", "/")]
     if user.can("person.search"):
         items.append(("人员查询", "/persons/"))
+    if user.can("import.run"):
+        items.append(("数据导入", "/imports/"))
+    if user.can("compare.run"):
+        items.append(("信息比对", "/runs/"))
     return {"nav_items": items, "user_roles": "、".join(user.role_names), "user_node": user.node}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from canbao.web import views
+from canbao.web import views, views_imports, views_jobs, views_runs
 
 handler404 = "canbao.web.views.not_found"
 
@@ -12,4 +12,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("persons/", views.person_search, name="person_search"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("imports/", views_imports.import_list, name="imports"),
+    path("imports/<int:pk>/", views_imports.import_detail, name="import_detail"),
+    path("jobs/<int:pk>/", views_jobs.job_detail, name="job_detail"),
+    path("jobs/<int:pk>.json", views_jobs.job_status, name="job_status"),
+    path("runs/", views_runs.runs, name="runs"),
+    path("runs/<int:pk>/", views_runs.run_detail, name="run_detail"),
+    path("runs/<int:pk>/<str:key>/", views_runs.run_list_page, name="run_list"),
 ]

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from canbao.engine.compare.pipeline import CompareResult
 from tests.engine.compare.golden import City, persons, table
+
+from canbao.engine.compare.pipeline import CompareResult
 
 
 class Result:
@@ -33,7 +34,11 @@ class Result:
         return (p["AIC003"], p["AKC003"], p["ALC003"], p["AJC003"], p["AMC003"])
 
     def basis(self, pkey: str, line: str) -> list[tuple[str, int]]:
-        return sorted((r["kind"], r["_line"]) for r in self.table("status_basis") if r["pkey"] == pkey and r["line"] == line)
+        return sorted(
+            (r["kind"], r["_line"])
+            for r in self.table("status_basis")
+            if r["pkey"] == pkey and r["line"] == line
+        )
 
 
 Check = Callable[[Result], None]

@@ -67,11 +67,19 @@ class City:
         return number
 
     def insure(self, number: str, scheme: str, status: str = "1", **extra: str) -> None:
-        row = {"AAC002": number, "AAC003": extra.pop("AAC003", "张三"), "scheme": scheme, "AAC031": status, "AAB301": "320102"}
+        row = {
+            "AAC002": number,
+            "AAC003": extra.pop("AAC003", "张三"),
+            "scheme": scheme,
+            "AAC031": status,
+            "AAB301": "320102",
+        }
         row.update(extra)
         self.add("insurance", **row)
 
-    def survey(self, pkey: str, *, new_person: bool = False, survey_date: str = "20260801", **items: str) -> None:
+    def survey(
+        self, pkey: str, *, new_person: bool = False, survey_date: str = "20260801", **items: str
+    ) -> None:
         row: dict[str, Any] = {f: None for f in SURVEY_SCHEMA.names}
         row.update(pkey=pkey, survey_id=len(self.surveys) + 1, AAC002=pkey if not pkey.startswith("#") else None,
                    new_person=new_person, survey_date=survey_date, AAE015=survey_date + "T10:00:00")  # fmt: skip
@@ -94,7 +102,13 @@ class City:
             result = read_extract(src, kind, out_path=staged)
             assert result.rejected == 0, [r.message for r in result.rejects]
             extracts[kind] = [ExtractFile(kind, str(staged), self.as_of.get(kind, as_of), 0)]
-        divisions = pa.table({"AAB301": [d[0] for d in DIVISIONS], "level": [d[1] for d in DIVISIONS], "parent": [d[2] for d in DIVISIONS]})
+        divisions = pa.table(
+            {
+                "AAB301": [d[0] for d in DIVISIONS],
+                "level": [d[1] for d in DIVISIONS],
+                "parent": [d[2] for d in DIVISIONS],
+            }
+        )
         survey = pa.Table.from_pylist(self.surveys, schema=SURVEY_SCHEMA) if self.surveys else None
         return run_comparison(
             extracts=extracts, divisions=divisions, as_of=as_of, out_dir=self.tmp / f"out-{backend}",

@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-import tests.engine.compare.cases_rules  # noqa: F401 - registers the cases
+from tests.engine.compare import cases_flags, cases_outcome, cases_population, cases_rules, cases_status  # noqa: F401 - registers the cases
 from tests.engine.compare.cases import CASES, Case, Result
 from tests.engine.compare.golden import City
 

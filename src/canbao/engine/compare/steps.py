@@ -473,7 +473,8 @@ def _outcome_steps(rules: RulesConfig) -> list[Step]:
         "NONLOCAL": "x.grp = 2",
         "SURVEY_CONFLICT": "x.survey_conflict = 1",
     }
-    mismatch = "(nm.AAC002 IS NOT NULL OR im.birth = 1 OR im.sex = 1)"
+    # COALESCE: a person without a register row has no id_mismatch row, and NOT NULL is not TRUE.
+    mismatch = "(nm.AAC002 IS NOT NULL OR COALESCE(im.birth, 0) = 1 OR COALESCE(im.sex, 0) = 1)"
     reasons = {
         "UNINSURED": "w.any_covered = 0",
         "PARTIAL": "w.any_covered = 1 AND w.any_9192 = 1",

@@ -7,24 +7,21 @@ data record read is either accepted or rejected: rows_read == accepted + rejecte
 
 from __future__ import annotations
 
-import datetime as dt
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from canbao.engine.codes import is_valid_code
+from canbao.engine.io import sqlcheck
 from canbao.engine.io.errors import ExtractRefused
 from canbao.engine.io.mapping import Mapping
-from canbao.engine.io.sources import open_source
-from canbao.engine.kinds import KINDS, Column, Kind
-from canbao.engine.validate.creditcode import check_credit_code
-from canbao.engine.validate.division import check_division_code
-from canbao.engine.validate.idnumber import check_id
-from canbao.engine.validate.text import name_key, normalise_text, parse_date
+from canbao.engine.io.sources import RawSource, open_source
+from canbao.engine.kinds import KINDS, Kind
+from canbao.engine.validate.text import normalise_text
 
 REJECT_MESSAGES = {
     "REQUIRED_MISSING": "必填项为空",
@@ -34,7 +31,7 @@ REJECT_MESSAGES = {
     "UNKNOWN_AREA": "行政区划代码不在区划树中",
     "TOO_LONG": "内容过长",
 }
-BATCH_ROWS = 100_000
+BATCH_ROWS = 200_000
 
 
 @dataclass
@@ -107,104 +104,6 @@ def _guess_kind(header: list[str], declared: str) -> str:
     return ""
 
 
-class _RowChecker:
-    def __init__(self, kind: Kind, mapping: Mapping | None, known_areas: set[str] | None) -> None:
-        self.kind = kind
-        self.mapping = mapping
-        self.known_areas = known_areas
-        self.seen_keys: set[tuple[str, ...]] = set()
-        self.value_maps = mapping.values if mapping else {}
-        self.date_formats = mapping.dates if mapping else {}
-        self.constants = mapping.constants if mapping else {}
-
-    def _date(self, col: Column, value: str) -> str:
-        fmt = self.date_formats.get(col.code)
-        if fmt:
-            return dt.datetime.strptime(value, fmt).strftime("%Y%m%d")
-        parsed = parse_date(value)
-        return parsed.strftime("%Y%m%d") if parsed else ""
-
-    def check(self, line: int, values: dict[str, str]) -> tuple[dict[str, Any] | None, Reject | None]:
-        out: dict[str, Any] = {}
-        for col in self.kind.columns:
-            value = values.get(col.code)
-            if value is None:
-                value = self.constants.get(col.code, "")
-            value = normalise_text(value)
-            if value and col.code in self.value_maps:
-                value = self.value_maps[col.code].get(value, value)
-            label = f"{col.name_zh}（{col.code}）"
-            if not value:
-                if col.required:
-                    return None, Reject(
-                        line, col.code, "REQUIRED_MISSING", f"第 {line} 行 {label}：必填项为空"
-                    )
-                out[col.code] = ""
-                continue
-            if len(value) > col.max_len:
-                return None, Reject(
-                    line,
-                    col.code,
-                    "TOO_LONG",
-                    f"第 {line} 行 {label}：内容过长（{len(value)} 个字符，最多 {col.max_len}）",
-                )
-            if col.type == "date":
-                try:
-                    value = self._date(col, value)
-                except ValueError:
-                    return None, Reject(
-                        line, col.code, "BAD_DATE", f"第 {line} 行 {label}：日期“{value[:20]}”无法识别"
-                    )
-            elif col.type == "code" and col.table and not is_valid_code(col.table, value):
-                return None, Reject(
-                    line, col.code, "BAD_CODE", f"第 {line} 行 {label}：代码“{value[:20]}”不在代码表中"
-                )
-            elif col.type == "division":
-                check = check_division_code(value)
-                if not check.valid:
-                    return None, Reject(line, col.code, "BAD_CODE", f"第 {line} 行 {label}：{check.message}")
-            elif col.type == "id":
-                value = value.replace("x", "X")
-            out[col.code] = value
-        if self.kind.key == "household_register" and self.known_areas is not None:
-            if out["AAB301"] not in self.known_areas:
-                return None, Reject(
-                    line,
-                    "AAB301",
-                    "UNKNOWN_AREA",
-                    f"第 {line} 行 行政区划代码（AAB301）：{out['AAB301']} 不在区划树中",
-                )
-        if "AAC002" in out and self.kind.column("AAC002").type == "id":
-            self._add_id(out)
-        if "AAC003" in out:
-            out["name_key"] = name_key(out["AAC003"])
-        if "AAB998" in out:
-            out["AAB998_valid"] = check_credit_code(out["AAB998"]).valid if out["AAB998"] else None
-        if self.kind.key_columns:
-            key = tuple(out[c] for c in self.kind.key_columns)
-            if key in self.seen_keys:
-                key_col = self.kind.key_columns[0]
-                return None, Reject(
-                    line,
-                    key_col,
-                    "DUPLICATE_KEY",
-                    f"第 {line} 行 {self.kind.column(key_col).name_zh}（{key_col}）：与前面的记录重复，以先出现的一条为准",
-                )
-            self.seen_keys.add(key)
-        return out, None
-
-    @staticmethod
-    def _add_id(out: dict[str, Any]) -> None:
-        raw = out["AAC002"]
-        check = check_id(raw)
-        out["AAC002_raw"] = raw
-        out["id_valid"] = check.valid
-        out["id_reason"] = check.reason or ""
-        out["id_converted"] = check.converted_from_15
-        if check.normalised:
-            out["AAC002"] = check.normalised
-
-
 def staged_schema(kind: Kind) -> pa.Schema:
     fields = [pa.field("_line", pa.int64())] + [pa.field(c, pa.string()) for c in kind.codes]
     if "AAC002" in kind.codes and kind.column("AAC002").type == "id":
@@ -243,39 +142,119 @@ def read_extract(
     positions, ignored = resolve_header(kind, source.header, mapping, path.name)
     result = ExtractResult(kind_key, source.format, source.encoding, ignored_columns=ignored)
     result.header_map = {source.header[p]: c for p, c in positions.items()}
-    checker = _RowChecker(kind, mapping, known_areas)
-    schema = staged_schema(kind)
-    buffer: dict[str, list[Any]] = {name: [] for name in schema.names}
-    writer = pq.ParquetWriter(out_path, schema, compression="zstd")
-    try:
-        for line, record in source.rows:
-            if not any(cell.strip() for cell in record):
-                continue  # a blank line holds no data: not a row
-            result.rows_read += 1
-            values = {col: record[pos] if pos < len(record) else "" for pos, col in positions.items()}
-            row, reject = checker.check(line, values)
-            if reject is not None:
-                result.rejected += 1
-                result.rejects.append(reject)
-                continue
-            assert row is not None
-            result.accepted += 1
-            if row.get("id_converted"):
-                result.id_converted += 1
-            if "id_valid" in row and not row["id_valid"]:
-                result.id_invalid += 1
-            buffer["_line"].append(line)
-            for name in schema.names[1:]:
-                buffer[name].append(row.get(name))
-            if len(buffer["_line"]) >= BATCH_ROWS:
-                writer.write_table(pa.table(buffer, schema=schema))
-                buffer = {name: [] for name in schema.names}
-                if progress:
-                    progress(result.rows_read)
-        writer.write_table(pa.table(buffer, schema=schema))
-    finally:
-        writer.close()
-    if result.rows_read == 0:
-        out_path.unlink(missing_ok=True)
-        raise ExtractRefused(f"{path.name}：文件只有表头，没有数据行，未导入")
+    present = list(positions.values())
+    with tempfile.TemporaryDirectory(prefix="canbao-import-") as tmp:
+        con = duckdb.connect(f"{tmp}/import.duckdb")
+        try:
+            con.execute(f"SET temp_directory = '{tmp}/spill'")
+            con.execute("SET preserve_insertion_order = false")
+            result.rows_read = _load_raw(con, source, positions, progress)
+            if result.rows_read == 0:
+                raise ExtractRefused(f"{path.name}：文件只有表头，没有数据行，未导入")
+            _validate(con, kind, mapping, present, known_areas, out_path, result)
+        finally:
+            con.close()
     return result
+
+
+def _load_raw(
+    con: duckdb.DuckDBPyConnection,
+    source: RawSource,
+    positions: dict[int, str],
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Stream the records into DuckDB table `raw` (all text), in batches; returns the rows read."""
+    cols = list(positions.values())
+    schema = pa.schema([pa.field("_line", pa.int64())] + [pa.field(c, pa.string()) for c in cols])
+    con.execute(f"CREATE TABLE raw ({', '.join(f'{f.name} {_duck_type(f.type)}' for f in schema)})")
+    take = list(positions.items())
+    lines: list[int] = []
+    buffers: list[list[str]] = [[] for _ in cols]
+    read = 0
+
+    def flush() -> None:
+        table = pa.table(
+            [pa.array(lines, pa.int64()), *[pa.array(b, pa.string()) for b in buffers]], schema=schema
+        )
+        con.register("_batch", table)
+        con.execute("INSERT INTO raw SELECT * FROM _batch")
+        con.unregister("_batch")
+        lines.clear()
+        for b in buffers:
+            b.clear()
+
+    for line, record in source.rows:
+        n = len(record)
+        # A blank line holds no data: not a row. (Cheap test first: most records have text in cell 0.)
+        if not (n and record[0].strip()) and not any(cell.strip() for cell in record):
+            continue
+        read += 1
+        lines.append(line)
+        for i, (pos, _) in enumerate(take):
+            buffers[i].append(record[pos] if pos < n else "")
+        if len(lines) >= BATCH_ROWS:
+            flush()
+            if progress:
+                progress(read)
+    if lines:
+        flush()
+    return read
+
+
+def _duck_type(t: pa.DataType) -> str:
+    return "BIGINT" if t == pa.int64() else "VARCHAR"
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    mapping: Mapping | None,
+    present: list[str],
+    known_areas: set[str] | None,
+    out_path: Path,
+    result: ExtractResult,
+) -> None:
+    check_areas = kind.key == "household_register" and known_areas is not None
+    if check_areas:
+        con.register("_areas", pa.table({"code": sorted(known_areas or ())}))
+        con.execute("CREATE TABLE known_areas AS SELECT * FROM _areas")
+    con.execute(f"CREATE TABLE norm AS {sqlcheck.build_normalise(kind, present, mapping)}")
+    con.execute(f"CREATE TABLE errs AS {sqlcheck.build_errors(kind, mapping, check_areas=check_areas)}")
+    con.execute(f"CREATE TABLE typed AS {sqlcheck.build_typed(kind, mapping)}")
+    schema = staged_schema(kind)
+    if kind.key_columns:
+        key = ", ".join(kind.key_columns)
+        first = kind.key_columns[0]
+        label = f"{kind.column(first).name_zh}（{first}）"
+        con.execute(
+            f"CREATE TABLE ranked AS SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _line) AS _rn FROM typed"
+        )
+        con.execute(
+            f"INSERT INTO errs SELECT _line, '{first}|DUPLICATE_KEY|第 ' || _line || ' 行 {label}：与前面的记录重复，以先出现的一条为准' "
+            "FROM ranked WHERE _rn > 1"
+        )
+        accepted = "SELECT * EXCLUDE (_rn) FROM ranked WHERE _rn = 1"
+    else:
+        accepted = "SELECT * FROM typed"
+    casts = ", ".join(
+        f"CAST({f.name} AS {_duck_type(f.type) if f.type != pa.bool_() else 'BOOLEAN'}) AS {f.name}"
+        for f in schema
+    )
+    con.execute(
+        f"COPY (SELECT {casts} FROM ({accepted}) ORDER BY _line) TO '{_lit_path(out_path)}' (FORMAT PARQUET, COMPRESSION ZSTD)"
+    )
+    rejects = con.execute("SELECT _line, error FROM errs WHERE error IS NOT NULL ORDER BY _line").fetchall()
+    for line, error in rejects:
+        column, reason, message = error.split("|", 2)
+        result.rejects.append(Reject(int(line), column, reason, message))
+    result.rejected = len(rejects)
+    result.accepted = result.rows_read - result.rejected
+    if "AAC002" in kind.codes and kind.column("AAC002").type == "id":
+        converted, invalid = con.execute(
+            f"SELECT count(*) FILTER (WHERE id_converted), count(*) FILTER (WHERE NOT id_valid) FROM read_parquet('{_lit_path(out_path)}')"
+        ).fetchone() or (0, 0)
+        result.id_converted, result.id_invalid = int(converted), int(invalid)
+
+
+def _lit_path(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,1 @@
+"""A database-backed queue of background jobs (imports, comparisons, later report builds and exports)."""
