@@ -110,25 +110,40 @@ def _iv_add(iv: int, n: int) -> bytes:
 
 
 def encrypt_many(values: Sequence[str]) -> list[str]:
-    """Encrypt a batch with one SM4-CTR keystream; every value gets its own counter block."""
+    """Encrypt a batch with one SM4-CTR keystream; every value gets its own counter block.
+
+    The XOR of the whole batch is one big-integer operation (C speed), not a loop over bytes.
+    """
     if not values:
         return []
     ring = load_keyring()
     raw = [v.encode() for v in values]
     blocks = [(len(b) + _BLOCK - 1) // _BLOCK or 1 for b in raw]
-    total = sum(blocks)
+    padded = b"".join(b.ljust(n * _BLOCK, b"\0") for b, n in zip(raw, blocks, strict=True))
     base = int.from_bytes(secrets.token_bytes(16), "big")
     encryptor = Cipher(algorithms.SM4(ring.active.sm4), modes.CTR(_iv_add(base, 0))).encryptor()
-    stream = encryptor.update(bytes(total * _BLOCK))
+    stream = encryptor.update(bytes(len(padded)))
+    mixed = _xor(padded, stream)
     out: list[str] = []
     offset = 0
+    prefix = f"{ring.current}:"
     for plain, nblocks in zip(raw, blocks, strict=True):
-        ks = stream[offset * _BLOCK : offset * _BLOCK + len(plain)]
-        ct = bytes(a ^ b for a, b in zip(plain, ks, strict=True))
-        token = base64.b64encode(_iv_add(base, offset) + ct).decode()
-        out.append(f"{ring.current}:{token}")
+        start = offset * _BLOCK
+        token = base64.b64encode(_iv_add(base, offset) + mixed[start : start + len(plain)]).decode()
+        out.append(prefix + token)
         offset += nblocks
     return out
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    """a XOR b for equal lengths that are a multiple of 8, vectorised by Arrow (zero-copy views)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(a) // 8
+    left = pa.Array.from_buffers(pa.uint64(), n, [None, pa.py_buffer(a)])
+    right = pa.Array.from_buffers(pa.uint64(), n, [None, pa.py_buffer(b)])
+    return pc.bit_wise_xor(left, right).buffers()[1].to_pybytes()[: len(a)]
 
 
 def encrypt(value: str) -> str:

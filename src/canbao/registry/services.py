@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -137,7 +137,7 @@ def persons_upsert(
                 to_encrypt_phone, crypto.encrypt_many([p for _, p in to_encrypt_phone]), strict=True
             ):
                 person.aae005_cipher = token
-            Person.objects.bulk_create(new_people, batch_size=1000)
+            bulk_insert(new_people)
             if changed:
                 fields = sorted(
                     {*PERSON_FIELDS, "aae005_cipher", "aae005_hash", "aae005_masked", "source_run"}
@@ -175,6 +175,26 @@ def persons_leave_population(
             )
             total += Person.objects.filter(pk__in=chunk).update(in_population=False, source_run=run_id)
     return total
+
+
+def bulk_insert(objs: list[Any]) -> None:
+    """Insert new rows as fast as the database allows: COPY on PostgreSQL, batched INSERTs elsewhere.
+
+    The ORM's bulk_create builds one statement per 1,000 rows with every value as a parameter; a
+    first publish of 10 M persons needs COPY. Primary keys are not read back: callers do not need them.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=1000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
 def _json(value: Any) -> Any:
