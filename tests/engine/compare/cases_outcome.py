@@ -97,6 +97,23 @@ def rule_5_groups_2_and_3_need_no_aac010_aae006(city: City):
 
 
 @golden
+def rule_5_group_1_address_only_from_the_register(city: City):
+    """§5 "AAC010 and AAE006 from the register (group 3: AAE006 from the residence row)": a group-1
+    person whose register has no AAE006 misses it even when a residence row has an address."""
+    n = city.person(new_id("19800101"), AAC010="320102")
+    with_phone_row(city, n, "12")
+    city.insure(n, "23")
+    city.add("residence", AAC002=n, AAC003="张三", AAE006="居住地址", AAB301=VILLAGE2, since_date="20200101")
+
+    def check(r: Result) -> None:
+        assert r.person(n)["population_group"] == 1
+        assert r.person(n)["complete"] is False
+        assert _reasons(r, n) == "INFO_MISSING"
+
+    return check
+
+
+@golden
 def rule_5_mismatch_flag_makes_incomplete(city: City):
     """§5: "complete when every required item is present and no *_MISMATCH flag is set"."""
     name = full_person(city, name="张三")
@@ -119,7 +136,8 @@ def rule_5_mismatch_flag_makes_incomplete(city: City):
 def rule_5_group_4_without_id_is_incomplete(city: City):
     """§5: AAC002 (valid) is required; a survey-found person keyed by AAC001 has none → incomplete,
     even with every other item surveyed. A survey-found person with an ID and every item surveyed is
-    complete (AAC004/AAC006 derive from the ID)."""
+    complete (AAC004/AAC006 derive from the ID); without a surveyed AAC010 and AAE006 it is not (the
+    exemption is for groups 2 and 3 only)."""
     anon = "#" + new_aac001()
     city.survey(anon, new_person=True, AAC003="无号", AAC004="1", AAC006="19800101", AAC010="320102",
                 AAE006="地址", AAE005=new_phone(), AAB301=VILLAGE)  # fmt: skip
@@ -127,11 +145,17 @@ def rule_5_group_4_without_id_is_incomplete(city: City):
     city.survey(known, new_person=True, AAC003="有号", AAC010="320102", AAE006="地址", AAE005=new_phone(),
                 AAB301=VILLAGE)  # fmt: skip
 
+    bare = new_id("19800101")
+    city.survey(bare, new_person=True, AAC003="有号", AAE005=new_phone(), AAB301=VILLAGE)
+
     def check(r: Result) -> None:
         assert r.person(anon)["complete"] is False
         assert "INFO_MISSING" in split(_reasons(r, anon))
         assert r.person(known)["complete"] is True
         assert r.person(known)["AAC004"] == "1" and r.person(known)["AAC006"] == "19800101"
+        assert "INFO_MISSING" not in split(_reasons(r, known))
+        assert r.person(bare)["complete"] is False  # group 4 needs AAC010 and AAE006
+        assert "INFO_MISSING" in split(_reasons(r, bare))
 
     return check
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.engine.compare.cases import Result, golden
 from tests.engine.compare.golden import City, new_id
+from tests.engine.compare.golden_util import last_line
 
 
 @golden
@@ -11,12 +12,13 @@ def rule_3_1_active_row_gives_its_scheme_by_priority(city: City):
     a = city.person(new_id("19700101"), AAE006="地址", AAC010="320102")
     city.insure(a, "12", AAE005="13800000001")
     city.insure(a, "13")  # 13 beats 12 in pension
+    line_13 = last_line(city, "insurance")
     city.insure(a, "27")
     city.insure(a, "24")  # 24 beats 27 in medical
 
     def check(r: Result) -> None:
         assert r.statuses(a)[:2] == ("13", "24")
-        assert r.basis(a, "pension") == [("insurance", 3)]
+        assert r.basis(a, "pension") == [("insurance", line_13)]
 
     return check
 

@@ -427,3 +427,35 @@ def rule_3_each_line_decided_independently(city: City):
         assert r.statuses(g2) == ("92", "21", "92", "94", "92")
 
     return check
+
+
+@golden
+def rule_3_basis_is_the_row_that_decided(city: City):
+    """status_basis (harness contract, not in the spec's text): the source rows that decided a status,
+    checked where exactly one row decides - rule 1 the highest-priority active row, rule 2 the
+    cross-region row, rule 3 the suspended row, rule 4 the register row, rule 6 the employment row."""
+    n = city.person(new_id("19800101"), hukou_status="5")
+    reg = last_line(city, "household_register")
+    city.insure(n, "12")
+    pension = last_line(city, "insurance")
+    city.add("cross_region_return", AAC002=n, AAC003="张三", scheme="23", level="province")
+    medical = last_line(city, "cross_region_return")
+    city.insure(n, "30", "2")
+    injury = last_line(city, "insurance")
+    w = city.person(new_id("19800101"))
+    _employ(city, w)
+    job = last_line(city, "employment")
+    city.insure(w, "50")
+    maternity = last_line(city, "insurance")
+
+    def check(r: Result) -> None:
+        assert r.statuses(n) == ("12", "81", "94", "93", "93")
+        assert r.basis(n, "pension") == [("insurance", pension)]
+        assert r.basis(n, "medical") == [("cross_region_return", medical)]
+        assert r.basis(n, "injury") == [("insurance", injury)]
+        assert r.basis(n, "unemployment") == [("household_register", reg)]
+        assert r.statuses(w) == ("92", "92", "92", "92", "50")
+        assert r.basis(w, "injury") == [("employment", job)]
+        assert r.basis(w, "maternity") == [("insurance", maternity)]
+
+    return check

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.engine.compare import cases_flags, cases_outcome, cases_population, cases_rules, cases_status  # noqa: F401 - registers the cases
+import tests.engine.compare.cases_rules  # noqa: F401 - registers the cases (first: its example checks line numbers)
+from tests.engine.compare import cases_flags, cases_outcome, cases_population, cases_status  # noqa: F401
 from tests.engine.compare.cases import CASES, Case, Result
 from tests.engine.compare.golden import City
 

@@ -144,7 +144,7 @@ def read_extract(
     result.header_map = {source.header[p]: c for p, c in positions.items()}
     present = list(positions.values())
     with tempfile.TemporaryDirectory(prefix="canbao-import-") as tmp:
-        con = duckdb.connect(f"{tmp}/import.duckdb")
+        con = duckdb.connect()  # in memory; spills to temp_directory past the memory limit
         try:
             con.execute(f"SET temp_directory = '{tmp}/spill'")
             con.execute("SET preserve_insertion_order = false")

@@ -11,7 +11,7 @@ class DuckDBBackend:
 
     def __init__(self, *, memory_limit: str | None = None, threads: int | None = None) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="canbao-duckdb-")
-        self.con = duckdb.connect(f"{self._tmp.name}/work.duckdb")
+        self.con = duckdb.connect()  # in memory; spills to temp_directory past the memory limit
         self.con.execute(f"SET temp_directory = '{self._tmp.name}/spill'")
         self.con.execute("SET preserve_insertion_order = false")
         if memory_limit:
