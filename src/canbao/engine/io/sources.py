@@ -77,7 +77,9 @@ def open_source(
 def _open_csv(path: Path, declared: str | None, header_row: int) -> RawSource:
     enc = detect_encoding(path, declared)
     fh = path.open("r", encoding=enc, errors="strict", newline="")
-    reader = csv.reader(fh)
+    # strict: an opening quote never closed (a truncated file, or a stray quote that would swallow
+    # every following line into one field) is an error, not a silently merged row.
+    reader = csv.reader(fh, strict=True)
 
     def records() -> Iterator[tuple[int, list[str]]]:
         start = 1
@@ -90,7 +92,11 @@ def _open_csv(path: Path, declared: str | None, header_row: int) -> RawSource:
                 f"{path.name} 第 {start} 行附近：内容不是 {enc} 编码（{exc.reason}）"
             ) from exc
         except csv.Error as exc:
-            raise ExtractRefused(f"{path.name} 第 {start} 行：CSV 格式错误（{exc}）") from exc
+            if "unexpected end of data" in str(exc):
+                raise ExtractRefused(
+                    f"{path.name} 第 {start} 行起：引号没有闭合，文件可能被截断（CSV 格式错误）"
+                ) from exc
+            raise ExtractRefused(f"{path.name} 第 {reader.line_num} 行：CSV 格式错误（{exc}）") from exc
         finally:
             fh.close()
 
