@@ -110,3 +110,28 @@ def test_import_compare_publish_export(
     assert numbers == sorted(numbers)
     assert all(r["AAC001"] and r["AAE011"] and r["AAE036"] for r in rows)
     assert ImportBatch.objects.count() == len(manifest["files"])
+
+
+def test_failed_publish_leaves_the_database_as_it_was(
+    city: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _import_all(city, capsys)
+    assert main(["compare", "--as-of", AS_OF, "--json"]) == 0
+    capsys.readouterr()
+    before = list(Person.objects.order_by("pk").values_list("pk", "aac003", "outcome", "source_run"))
+
+    import canbao.comparison.runs as runs
+
+    def broken_units(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed during publish")
+
+    monkeypatch.setattr(runs, "units_upsert", broken_units)
+    monkeypatch.setattr(runs, "survey_input", lambda as_of: None)
+    with pytest.raises(RuntimeError):
+        main(["compare", "--as-of", AS_OF])
+    assert list(Person.objects.order_by("pk").values_list("pk", "aac003", "outcome", "source_run")) == before
+    failed = ComparisonRun.objects.order_by("-id").first()
+    assert (
+        failed is not None and failed.status == "failed" and not failed.published and "killed" in failed.error
+    )
+    assert not Path(failed.result_dir or "/nonexistent").exists()
