@@ -37,6 +37,7 @@ _bad = make_id("320102", "19700101", 34)
 BAD_ID = _bad[:-1] + ("0" if _bad[-1] != "0" else "1")  # wrong check character: unlinked
 EAST_UNIT = "91320102MA1ABCDE1" + calc_credit_check_char("91320102MA1ABCDE1")
 WEST_UNIT = "91320104MA1ABCDE2" + calc_credit_check_char("91320104MA1ABCDE2")
+NOWHERE_UNIT = "91320199MA1ABCDE3" + calc_credit_check_char("91320199MA1ABCDE3")  # no area: the root node
 FORMULA = '=HYPERLINK("http://example.com","点我")'
 
 
@@ -67,6 +68,7 @@ UNITS = [
     ["AAB998", "AAB004", "AAB019", "AAB301", "AAE006", "AAB001"],
     [EAST_UNIT, FORMULA, "", EAST_VILLAGE, "东城路1号", "U001"],
     [WEST_UNIT, "西城公司", "", WEST_VILLAGE, "西城路2号", "U002"],
+    [NOWHERE_UNIT, "无区划公司", "", "", "", "U003"],
 ]
 
 
@@ -211,7 +213,7 @@ def test_compare_job_and_run_summary(compared: ComparisonRun, client: Client) ->
         "UNINSURED": 2, "PARTIAL": 1, "INTERRUPTED": 0, "SPECIAL": 0, "INFO_MISSING": 3, "INFO_MISMATCH": 1,
     }  # fmt: skip
     assert dict((c, n) for c, _, n in s.flags)["NAME_MISMATCH"] == 1
-    assert (s.deceased, s.unlinked, s.units, s.units_needing_survey) == (2, 1, 2, 1)
+    assert (s.deceased, s.unlinked, s.units, s.units_needing_survey) == (2, 1, 3, 2)
     assert [(a.code, a.name, a.persons) for a in s.areas] == [
         (EAST_VILLAGE, "东一社区", 1), (EAST_VILLAGE2, "东二社区", 1), (WEST_VILLAGE, "西一村", 1),
     ]  # fmt: skip
@@ -249,6 +251,7 @@ def test_lists_are_masked_and_complete_for_the_city(compared: ComparisonRun, cli
     assert mask_id(BAD_ID) in unlinked and BAD_ID not in unlinked and "公民身份号码无效" in unlinked
     units = client.get(f"/runs/{compared.pk}/units/").content.decode()
     assert EAST_UNIT in units and WEST_UNIT in units and "无参保记录" in units
+    assert NOWHERE_UNIT in units and "测试省" in units  # unknown area: placed at the root, seen by the city
 
 
 def test_county_officer_sees_the_run_but_only_its_county(compared: ComparisonRun, client: Client) -> None:
@@ -262,7 +265,7 @@ def test_county_officer_sees_the_run_but_only_its_county(compared: ComparisonRun
     deceased = client.get(f"/runs/{compared.pk}/deceased/").content.decode()
     assert mask_id(E_DEAD) in deceased and mask_id(W_DEAD) not in deceased and "赵老" not in deceased
     units = client.get(f"/runs/{compared.pk}/units/").content.decode()
-    assert EAST_UNIT in units and WEST_UNIT not in units
+    assert EAST_UNIT in units and WEST_UNIT not in units and NOWHERE_UNIT not in units
     # Rows without an area, and any area outside the county, answer exactly like a missing run.
     missing = client.get("/runs/999999/")
     assert missing.status_code == 404

@@ -11,6 +11,10 @@ Rows without an area (decision):
   deployment's data; a county or lower account gets the same 404 as for anything outside its scope.
 - A DECEASED_ACTIVE row whose placement is NULL (no register row and no insurance area) is treated
   the same way: only such an account sees it.
+- Persons and units whose area is unknown are placed by the engine at the root node (pipeline
+  "falls back to the top node"); in a city deployment whose tree starts at the province, that code is
+  above the city's prefix. Such an account sees those rows too (they are the same "no known area"
+  case); a county account does not.
 - Run-wide figures that are not per area (publishing counts) are shown to such accounts only.
 """
 
@@ -38,6 +42,15 @@ class Jurisdiction:
     prefix: str
     whole: bool  # sees rows without an area and run-wide figures (see the module docstring)
     label: str
+    top: str = ""  # for a whole-scope account: the root node, where the engine puts unknown areas
+
+    def sql(self, column: str) -> str:
+        """DuckDB condition: `column` (a constant name) is in scope. Parameters: `params`."""
+        return f"(starts_with({column}, $pre) OR {column} = $top OR ($whole AND {column} IS NULL))"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"pre": self.prefix, "top": self.top, "whole": self.whole}
 
 
 def jurisdiction_of(user: Any, *, area: str = "") -> Jurisdiction:
@@ -46,14 +59,19 @@ def jurisdiction_of(user: Any, *, area: str = "") -> Jurisdiction:
     node = getattr(user, "node", None)
     if prefix is None or node is None:
         raise NotFoundInScope()
-    whole = node.parent_id is None or node.level <= 2
-    label = node.name
     if area and area != node.code:
         target = Division.objects.filter(code=area[:12]).first()
         if target is None or not target.prefix.startswith(prefix):
             raise NotFoundInScope()
-        prefix, whole, label = target.prefix, False, target.name
-    return Jurisdiction(prefix=prefix, whole=whole, label=label)
+        return Jurisdiction(prefix=target.prefix, whole=False, label=target.name)
+    whole = node.parent_id is None or node.level <= 2
+    root = (
+        Division.objects.filter(parent__isnull=True)
+        .order_by("level", "code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return Jurisdiction(prefix=prefix, whole=whole, label=node.name, top=(root or "") if whole else "")
 
 
 def output_path(run: ComparisonRun, name: str) -> Path | None:
@@ -64,7 +82,7 @@ def output_path(run: ComparisonRun, name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _query(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+def _query(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with duckdb.connect() as con:
         return con.execute(sql, params).fetchall()
 
@@ -120,15 +138,16 @@ def run_summary(*, run: ComparisonRun, scope: Jurisdiction) -> RunSummary | None
     persons = output_path(run, "persons")
     if persons is None:
         return None
-    p, pre = str(persons), scope.prefix
+    params = {"p": str(persons), **scope.params}
+    in_scope = scope.sql("AAB301")
     s = RunSummary()
     outcome: dict[str, int] = {}
     groups: dict[str, int] = {}
-    for oc, grp, n, complete in _query(
-        "SELECT outcome, population_group, count(*), count(*) FILTER (WHERE complete) "
-        "FROM read_parquet($p) WHERE starts_with(AAB301, $pre) GROUP BY ALL",
-        {"p": p, "pre": pre},  # type: ignore[arg-type]
-    ):
+    sql = (
+        "SELECT outcome, population_group, count(*), count(*) FILTER (WHERE complete) "  # noqa: S608 - constant
+        f"FROM read_parquet($p) WHERE {in_scope} GROUP BY ALL"
+    )
+    for oc, grp, n, complete in _query(sql, params):
         s.persons += n
         s.complete += complete
         outcome[str(oc)] = outcome.get(str(oc), 0) + n
@@ -137,35 +156,28 @@ def run_summary(*, run: ComparisonRun, scope: Jurisdiction) -> RunSummary | None
     for column, table, attr in (("flags", "flag", "flags"), ("survey_reasons", "survey_reason", "reasons")):
         sql = (
             f"SELECT v, count(*) FROM (SELECT unnest(string_split({column}, ';')) AS v "  # noqa: S608 - constant column
-            f"FROM read_parquet($p) WHERE starts_with(AAB301, $pre) AND {column} <> '') GROUP BY v"
+            f"FROM read_parquet($p) WHERE ({in_scope}) AND {column} <> '') GROUP BY v"
         )
-        rows = _query(sql, {"p": p, "pre": pre})  # type: ignore[arg-type]
-        setattr(s, attr, _coded(table, {str(v): int(n) for v, n in rows}))
+        setattr(s, attr, _coded(table, {str(v): int(n) for v, n in _query(sql, params)}))
     by_outcome = ", ".join(f"count(*) FILTER (WHERE outcome = {k})" for k in range(1, 6))
     sql = (
         f"SELECT AAB301, count(*), {by_outcome}, count(*) FILTER (WHERE complete) "  # noqa: S608 - constants
-        "FROM read_parquet($p) WHERE starts_with(AAB301, $pre) GROUP BY AAB301 ORDER BY AAB301"
+        f"FROM read_parquet($p) WHERE {in_scope} GROUP BY AAB301 ORDER BY AAB301"
     )
-    areas = _query(sql, {"p": p, "pre": pre})  # type: ignore[arg-type]
+    areas = _query(sql, params)
     names = _names({str(a[0]) for a in areas})
     s.areas = [AreaCount(a[0], names.get(a[0], ""), a[1], list(a[2:7]), a[7]) for a in areas]
     deceased = output_path(run, "deceased_active")
     if deceased is not None:
-        s.deceased = _query(
-            "SELECT count(DISTINCT AAC002) FROM read_parquet($p) "
-            "WHERE starts_with(placement, $pre) OR ($whole AND placement IS NULL)",
-            {"p": str(deceased), "pre": pre, "whole": scope.whole},  # type: ignore[arg-type]
-        )[0][0]
+        sql = f"SELECT count(DISTINCT AAC002) FROM read_parquet($p) WHERE {scope.sql('placement')}"  # noqa: S608
+        s.deceased = _query(sql, {**params, "p": str(deceased)})[0][0]
     units = output_path(run, "units")
     if units is not None:
-        s.units, s.units_needing_survey = _query(
-            "SELECT count(*), count(*) FILTER (WHERE needs_survey) FROM read_parquet($p) "
-            "WHERE starts_with(AAB301, $pre)",
-            {"p": str(units), "pre": pre},  # type: ignore[arg-type]
-        )[0]
+        sql = f"SELECT count(*), count(*) FILTER (WHERE needs_survey) FROM read_parquet($p) WHERE {in_scope}"  # noqa: S608
+        s.units, s.units_needing_survey = _query(sql, {**params, "p": str(units)})[0]
     unlinked = output_path(run, "unlinked")
     if scope.whole and unlinked is not None:
-        s.unlinked = _query("SELECT count(*) FROM read_parquet($p)", {"p": str(unlinked)})[0][0]  # type: ignore[arg-type]
+        s.unlinked = _query("SELECT count(*) FROM read_parquet($p)", {"p": str(unlinked)})[0][0]
     return s
 
 
@@ -261,8 +273,7 @@ class RunRows:
         if spec.area is None:
             self.where, self.params = "TRUE", {}
         else:
-            self.where = f"(starts_with({spec.area}, $pre) OR ($whole AND {spec.area} IS NULL))"
-            self.params = {"pre": scope.prefix, "whole": scope.whole}
+            self.where, self.params = scope.sql(spec.area), scope.params
 
     @property
     def ready(self) -> bool:
@@ -273,7 +284,7 @@ class RunRows:
             return 0
         if self._count is None:
             sql = f"SELECT count(*) FROM read_parquet($p) WHERE {self.where}"  # noqa: S608 - constant spec
-            self._count = int(_query(sql, {"p": str(self.path), **self.params})[0][0])  # type: ignore[arg-type]
+            self._count = int(_query(sql, {"p": str(self.path), **self.params})[0][0])
         return self._count
 
     def __len__(self) -> int:

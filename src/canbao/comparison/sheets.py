@@ -73,24 +73,11 @@ def run_summary_export(
     if summary.unlinked is not None:
         overview.append(["无法关联的记录", "", "行数", summary.unlinked])
     areas = ([a.code, a.name, a.persons, *a.outcomes, a.complete] for a in summary.areas)
+    outcome_names = [name for _, name, _ in summary.outcome]
     data, _ = xlsx_bytes(
         [
             Sheet("概况", ["类别", "代码", "名称", "数量"], overview),
-            Sheet(
-                "按区划统计",
-                [
-                    "区划代码",
-                    "区划名称",
-                    "登记对象",
-                    "本地参保直接入库",
-                    "省内异地参保确认入库",
-                    "省外异地参保确认入库",
-                    "需调查登记",
-                    "已核实入库",
-                    "信息完整",
-                ],
-                areas,
-            ),  # fmt: skip
+            Sheet("按区划统计", ["区划代码", "区划名称", "登记对象", *outcome_names, "信息完整"], areas),
         ]
     )
     with transaction.atomic():
