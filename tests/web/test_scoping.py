@@ -106,3 +106,25 @@ def test_home_page_per_role(client: Client, city) -> None:
     login(client, "east_village")
     body = client.get("/").content.decode()
     assert "村社协理员" in body and "东一社区" in body
+
+
+def test_area_filter_uses_the_node_prefix_and_pager_keeps_one_page_param(client: Client, city) -> None:
+    login(client, "city_officer")
+    body = client.get("/persons/", {"area": "320102001001"}).content.decode()
+    assert "共 3 人" in body  # village 001 only, not 0010x siblings
+    assert "共 0 人" in client.get("/persons/", {"area": "999999999999"}).content.decode()
+    from canbao.web import views
+
+    views.PAGE_SIZE, saved = 2, views.PAGE_SIZE
+    try:
+        page2 = client.get("/persons/", {"name": "东", "page": "2"}).content.decode()
+    finally:
+        views.PAGE_SIZE = saved
+    assert "page=2&amp;page" not in page2 and "page=3" in page2
+
+
+def test_fallback_node_is_the_deployment_node(city) -> None:
+    from canbao.comparison.runs import top_node
+
+    # 测试省 has a single child, 测试市: the city is the node this deployment serves.
+    assert top_node().code == "320100000000"

@@ -30,10 +30,20 @@ class CompareRefused(Exception):
 
 
 def top_node() -> Division:
+    """The node this deployment serves: from the root down while a node has a single child.
+
+    A city's divisions file usually carries its province as the root; persons whose placement is not
+    in the tree fall back to this node (comparison-rules.md §2 leaves no one unplaced), and it must be
+    one the city's own accounts can see.
+    """
     node = Division.objects.filter(parent__isnull=True).order_by("level", "code").first()
     if node is None:
         raise CompareRefused("尚未导入行政区划（divisions），无法比对")
-    return node
+    while True:
+        children = list(Division.objects.filter(parent=node).order_by("code")[:2])
+        if len(children) != 1:
+            return node
+        node = children[0]
 
 
 def divisions_table() -> pa.Table:
@@ -83,8 +93,24 @@ def comparison_run(
 ) -> ComparisonRun:
     """Run and publish. A run that fails leaves the database as it was (the run record says why)."""
     rules = load_rules(rules_path)
-    top = top_node()
-    extracts, record = gather_inputs(as_of)
+    try:
+        top = top_node()
+        extracts, record = gather_inputs(as_of)
+    except CompareRefused as exc:
+        if run is not None:
+            ComparisonRun.objects.filter(pk=run.pk).update(
+                status="failed", error=str(exc), finished_at=timezone.now(), progress="未运行"
+            )
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="compare",
+                object_type="run",
+                object_ref=as_of.isoformat(),
+                result="refused",
+                detail={"reason": str(exc)},
+            )
+        raise
     if run is None:
         run = ComparisonRun.objects.create(
             as_of=as_of,

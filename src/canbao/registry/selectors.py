@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from canbao.accounts.scoping import access_or_404, scope_queryset
 from canbao.core import crypto
+from canbao.divisions.models import Division
 from canbao.engine.validate.idnumber import check_id
 from canbao.registry.models import Person
 
@@ -33,7 +34,9 @@ def person_list(*, actor: object, filters: PersonFilters) -> QuerySet[Person]:
     if filters.name:
         qs = qs.filter(aac003__startswith=filters.name.strip())
     if filters.area:
-        qs = qs.filter(placement__code__startswith=filters.area.rstrip("0") or filters.area)
+        # The node's own prefix: stripping zeros would let 320110000000 also match 320111….
+        node = Division.objects.filter(code=filters.area).first()
+        qs = qs.filter(placement__code__startswith=node.prefix) if node else qs.none()
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     return qs.order_by("placement_id", "aac003", "id")
