@@ -24,7 +24,7 @@ BATCH = 20_000
 
 
 def _date(value: str | None) -> dt.date | None:
-    return dt.datetime.strptime(value, "%Y%m%d").date() if value else None
+    return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8])) if value else None
 
 
 def _datetime(value: str | None) -> dt.datetime | None:

@@ -546,14 +546,16 @@ def _unit_steps(top_node: str) -> list[Step]:
             """
             SELECT COALESCE(s.AAB998, m.AAB998, CONCAT('#', s.AAB001)) AS ukey,
                    COALESCE(s.AAB998, m.AAB998) AS AAB998, COALESCE(s.AAB001, m2.AAB001) AS AAB001,
-                   COALESCE(s.AAB998_valid, m.AAB998_valid) AS AAB998_valid,
+                   CASE WHEN s.AAB998 IS NOT NULL THEN s.AAB998_valid ELSE m.AAB998_valid END AS AAB998_valid,
                    s.AAB004, s.AAB019, s.AAB301, s.AAE006, s.src, s._file, s._line
             FROM unit_seen s
+            -- Plain equality joins (each side grouped to one row per key): a condition such as
+            -- "s.AAB998 IS NULL AND …" in ON turns DuckDB's hash join into a nested loop.
             LEFT JOIN (SELECT AAB001, MIN(AAB998) AS AAB998, MIN(CASE WHEN AAB998_valid THEN 1 ELSE 0 END) = 1 AS AAB998_valid
                        FROM v_unit WHERE AAB001 IS NOT NULL AND AAB998 IS NOT NULL GROUP BY AAB001) m
-              ON s.AAB998 IS NULL AND m.AAB001 = s.AAB001
+              ON m.AAB001 = s.AAB001
             LEFT JOIN (SELECT AAB998, MIN(AAB001) AS AAB001 FROM v_unit WHERE AAB001 IS NOT NULL AND AAB998 IS NOT NULL GROUP BY AAB998) m2
-              ON s.AAB001 IS NULL AND m2.AAB998 = s.AAB998""",
+              ON m2.AAB998 = s.AAB998""",
         ),
         Step(
             "unit_carried",

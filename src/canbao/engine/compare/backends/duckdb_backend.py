@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import tempfile
 
 import duckdb
@@ -14,8 +15,9 @@ class DuckDBBackend:
         self.con = duckdb.connect()  # in memory; spills to temp_directory past the memory limit
         self.con.execute(f"SET temp_directory = '{self._tmp.name}/spill'")
         self.con.execute("SET preserve_insertion_order = false")
-        if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        # Bounded by default (DuckDB would take 80 % of the machine); past it, steps spill to disk.
+        memory_limit = memory_limit or os.environ.get("CANBAO_DUCKDB_MEMORY", "4GB")
+        self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
 
