@@ -209,18 +209,21 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
 
-    adapted: dict[tuple[int, Any], Any] = {}  # most rows share the same few timestamps
+    adapted: dict[tuple[int, Any], Any] = {}  # most rows share the same few timestamps and dates
+    name_defaults = list(zip(names, defaults, strict=True))
+    to_adapt = [(i, fn) for i, fn in enumerate(adapt) if fn is not None]
 
     def values(row: dict[str, Any]) -> list[Any]:
-        out = []
-        for i, (name, default, fn) in enumerate(zip(names, defaults, adapt, strict=True)):
-            v = row.get(name, default)
-            if fn is not None and v is not None:
+        get = row.get
+        out = [get(name, default) for name, default in name_defaults]
+        for i, fn in to_adapt:
+            v = out[i]
+            if v is not None:
                 key = (i, v)
-                if key not in adapted:
-                    adapted[key] = fn(v)
-                v = adapted[key]
-            out.append(v)
+                a = adapted.get(key)
+                if a is None:
+                    a = adapted[key] = fn(v)
+                out[i] = a
         return out
 
     with connection.cursor() as cursor:
