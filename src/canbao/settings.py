@@ -74,7 +74,7 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{HOME / 'canbao.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so the audit chain's
     # read-last-then-append can never interleave with another writer.

@@ -149,7 +149,7 @@ def persons_upsert(
                 fields = sorted(
                     {*PERSON_FIELDS, "aae005_cipher", "aae005_hash", "aae005_masked", "source_run"}
                 )
-                Person.objects.bulk_update(changed, fields, batch_size=1000)
+                update_rows(changed, fields)
                 PersonHistory.objects.bulk_create(history, batch_size=1000)
             if touched:
                 Person.objects.filter(pk__in=touched).update(source_run=run_id)
@@ -182,6 +182,44 @@ def persons_leave_population(
             )
             total += Person.objects.filter(pk__in=chunk).update(in_population=False, source_run=run_id)
     return total
+
+
+def update_rows(objs: list[Any], field_names: list[str]) -> None:
+    """Write `field_names` of changed model instances back.
+
+    The ORM's bulk_update sends one UPDATE per 1,000 rows with a CASE of 1,000 branches per field,
+    which PostgreSQL evaluates in quadratic time (minutes for 10,000 changed persons). On PostgreSQL
+    the rows go to a temporary table by COPY and one UPDATE … FROM applies them; elsewhere one
+    parameterised UPDATE per row (executemany) is fast.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    ops = connection.ops
+    fields = [model._meta.get_field(name) for name in field_names]
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields) and "updated_at" not in field_names:
+        fields.append(model._meta.get_field("updated_at"))
+    table = ops.quote_name(model._meta.db_table)
+    rows = [
+        [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields] + [obj.pk] for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = ", ".join(ops.quote_name(f.column) for f in fields)
+            cursor.execute(
+                f"CREATE TEMP TABLE _upd ON COMMIT DROP AS SELECT {columns}, id FROM {table} WITH NO DATA"
+            )  # noqa: S608 - names from the model
+            with cursor.cursor.copy(f"COPY _upd ({columns}, id) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(
+                f"{ops.quote_name(f.column)} = u.{ops.quote_name(f.column)}" for f in fields
+            )
+            cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM _upd AS u WHERE t.id = u.id")  # noqa: S608
+            cursor.execute("DROP TABLE _upd")
+        else:
+            assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
 def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
@@ -297,7 +335,7 @@ def units_upsert(
                 )
             Unit.objects.bulk_create(new_units, batch_size=1000)
             if changed:
-                Unit.objects.bulk_update(changed, [*UNIT_FIELDS, "source_run"], batch_size=1000)
+                update_rows(changed, [*UNIT_FIELDS, "source_run"])
                 UnitHistory.objects.bulk_create(history, batch_size=1000)
             counts.created += len(new_units)
             counts.changed += len(changed)
