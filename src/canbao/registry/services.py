@@ -206,9 +206,10 @@ def update_rows(objs: list[Any], field_names: list[str]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             columns = ", ".join(ops.quote_name(f.column) for f in fields)
-            cursor.execute(
-                f"CREATE TEMP TABLE _upd ON COMMIT DROP AS SELECT {columns}, id FROM {table} WITH NO DATA"
-            )  # noqa: S608 - names from the model
+            create = (
+                f"CREATE TEMP TABLE _upd ON COMMIT DROP AS SELECT {columns}, id FROM {table} WITH NO DATA"  # noqa: S608
+            )
+            cursor.execute(create)
             with cursor.cursor.copy(f"COPY _upd ({columns}, id) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
