@@ -124,7 +124,7 @@ def run_comparison(
         steps = build_steps(rules, as_of, top_node)
         for i, step in enumerate(steps, start=1):
             t0 = time.perf_counter()
-            engine.run_step(step.name, step.sql)
+            engine.run_step(step.name, step.sql, materialize=step.materialize)
             timings[step.name] = time.perf_counter() - t0
             if progress:
                 progress(step.name, i, len(steps))

@@ -38,10 +38,35 @@ REASON_ORDER = ("UNINSURED", "PARTIAL", "INTERRUPTED", "SPECIAL", "INFO_MISSING"
 SCHEME_CODES_SQL = "('11','12','13','14','15','21','22','23','24','25','26','27','30','40','50')"
 
 
+# Steps read once, or cheap to recompute, stay views: the engine then plans them into the step that
+# reads them instead of writing and re-reading a table. Steps read by several later steps are tables.
+VIEW_STEPS = frozenset(
+    {f"v_{k}" for k in (*PERSON_KINDS, "unit")}
+    | {
+        "r1",
+        "r2",
+        "r3",
+        "name_pick",
+        "phone_pick",
+        "items_extract",
+        "complete",
+        "status_wide",
+        "name_mismatch",
+        "id_mismatch",
+        "unit_seen",
+        "unit_carried",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
     sql: str
+
+    @property
+    def materialize(self) -> bool:
+        return self.name not in VIEW_STEPS
 
 
 def _q(values: tuple[str, ...] | list[str]) -> str:

@@ -15,8 +15,8 @@ class Backend(Protocol):
 
     def register_arrow(self, name: str, table: pa.Table) -> None: ...
 
-    def run_step(self, name: str, sql: str) -> None:
-        """Materialise `sql` (DuckDB dialect) as table `name`."""
+    def run_step(self, name: str, sql: str, *, materialize: bool = True) -> None:
+        """Make `sql` (DuckDB dialect) available as `name`: a table, or a view when not `materialize`."""
 
     def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table: ...
 

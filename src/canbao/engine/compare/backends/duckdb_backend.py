@@ -26,15 +26,17 @@ class DuckDBBackend:
             f"SELECT *, CAST({order} AS INTEGER) AS _file, '{as_of}' AS _as_of FROM read_parquet('{_lit(path)}')"
             for path, order, as_of in files
         ]
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {' UNION ALL BY NAME '.join(parts)}")
+        # A view: the Parquet files are read where the steps need them, never copied into DuckDB.
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {' UNION ALL BY NAME '.join(parts)}")
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         self.con.register(f"_arrow_{name}", table)
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _arrow_{name}")
         self.con.unregister(f"_arrow_{name}")
 
-    def run_step(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+    def run_step(self, name: str, sql: str, *, materialize: bool = True) -> None:
+        kind = "TABLE" if materialize else "VIEW"
+        self.con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
 
     def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table:
         return self.con.execute(f"SELECT * FROM {name} ORDER BY {', '.join(order_by)}").to_arrow_table()

@@ -64,9 +64,10 @@ class SparkBackend:
         frame.createOrReplaceTempView(name)
         self._views.append(name)
 
-    def run_step(self, name: str, sql: str) -> None:
+    def run_step(self, name: str, sql: str, *, materialize: bool = True) -> None:
         frame = self.spark.sql(transpile(sql))
-        frame = frame.localCheckpoint(eager=True)  # cut the lineage: later steps reuse it many times
+        if materialize:
+            frame = frame.localCheckpoint(eager=True)  # cut the lineage: later steps reuse it many times
         frame.createOrReplaceTempView(name)
         self._views.append(name)
 
