@@ -13,22 +13,12 @@ import pytest
 
 from canbao.cli.main import main
 from canbao.comparison.models import ComparisonRun, ImportBatch
+from canbao.engine.kinds import IMPORT_ORDER
 from canbao.registry.models import Person, PersonHistory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AS_OF = "2026-09-30"
-ORDER = (
-    "divisions",
-    "household_register",
-    "insurance",
-    "death",
-    "student",
-    "employment",
-    "residence",
-    "unit",
-    "cross_region_return",
-)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +31,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _import_all(city: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict]:
     manifest = json.loads((city / "manifest.json").read_text(encoding="utf-8"))
     reports = {}
-    for kind in ORDER:
+    for kind in IMPORT_ORDER:
         for entry in (f for f in manifest["files"] if f["kind"] == kind):
             code = main(["import", "--kind", kind, "--as-of", AS_OF, str(city / entry["file"]), "--json"])
             out = capsys.readouterr().out

@@ -12,20 +12,9 @@ import json
 from pathlib import Path
 
 from canbao.cli.common import Progress, operator, parse_day, setup_django
+from canbao.engine.kinds import IMPORT_ORDER
 
 DEMO_PASSWORD = "Canbao@2026"  # noqa: S105 - a demo city of synthetic people, printed on purpose
-# Import order: the tree first (the register is checked against it), then every other kind.
-DEMO_KINDS = (
-    "divisions",
-    "household_register",
-    "insurance",
-    "death",
-    "student",
-    "employment",
-    "residence",
-    "unit",
-    "cross_region_return",
-)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -80,7 +69,7 @@ def _import_city(folder: Path, manifest: dict, as_of: dt.date) -> None:
     from canbao.engine.io.errors import ExtractRefused
 
     actor = operator()
-    for kind in DEMO_KINDS:
+    for kind in IMPORT_ORDER:
         for entry in (f for f in manifest["files"] if f["kind"] == kind):
             path = folder / entry["file"]
             progress = Progress(f"导入 {entry['file']}")

@@ -171,6 +171,10 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# The order a city's extracts are imported in: the tree first (the register is checked against it).
+IMPORT_ORDER = tuple(KINDS)
+
+
 def get_kind(key: str) -> Kind:
     try:
         return KINDS[key]

@@ -74,6 +74,16 @@ def open_source(
     return _open_parquet(path)
 
 
+def _take_header(it: Iterator[tuple[int, list[str]]], header_row: int, path: Path) -> tuple[list[str], int]:
+    """Advance `it` to the header row (cli.md `header_row`); the records after it stay in `it`."""
+    for line, record in it:
+        if line >= header_row:
+            if any(cell.strip() for cell in record):
+                return record, line
+            break
+    raise ExtractRefused(f"{path.name}：没有表头行")
+
+
 def _open_csv(path: Path, declared: str | None, header_row: int) -> RawSource:
     enc = detect_encoding(path, declared)
     fh = path.open("r", encoding=enc, errors="strict", newline="")
@@ -101,15 +111,11 @@ def _open_csv(path: Path, declared: str | None, header_row: int) -> RawSource:
             fh.close()
 
     it = records()
-    header: list[str] | None = None
-    line = 0
-    for line, record in it:
-        if line >= header_row:
-            header = record
-            break
-    if header is None or not any(cell.strip() for cell in header):
+    try:
+        header, line = _take_header(it, header_row, path)
+    except ExtractRefused:
         fh.close()
-        raise ExtractRefused(f"{path.name}：没有表头行")
+        raise
     return RawSource("csv", enc, header, line, it)
 
 
@@ -142,14 +148,7 @@ def _open_xlsx(path: Path, header_row: int, sheet: int | str) -> RawSource:
             wb.close()
 
     it = records()
-    header: list[str] | None = None
-    line = 0
-    for line, record in it:
-        if line >= header_row:
-            header = record
-            break
-    if header is None or not any(cell.strip() for cell in header):
-        raise ExtractRefused(f"{path.name}：没有表头行")
+    header, line = _take_header(it, header_row, path)
     while header and not header[-1].strip():
         header.pop()
     return RawSource("xlsx", None, header, line, it)

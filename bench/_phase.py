@@ -1,0 +1,127 @@
+"""One phase of bench/compare.py, run in its own process; prints a JSON line with seconds and peak RSS."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from canbao.engine.kinds import IMPORT_ORDER
+
+
+def setup() -> None:
+    from canbao.cli.common import setup_django
+
+    setup_django()
+
+
+def do_import(city: str, as_of: str) -> dict:
+    from canbao.cli.common import operator
+    from canbao.comparison.imports import import_extract
+
+    manifest = json.loads((Path(city) / "manifest.json").read_text(encoding="utf-8"))
+    rows = 0
+    for kind in IMPORT_ORDER:
+        for entry in (f for f in manifest["files"] if f["kind"] == kind):
+            out = import_extract(
+                path=Path(city) / entry["file"],
+                kind=kind,
+                as_of=dt.date.fromisoformat(as_of),
+                actor=operator(),
+            )
+            rows += out.rows_read
+    return {"note": f"{rows:,} rows"}
+
+
+def do_bare_join(as_of: str) -> dict:
+    import duckdb
+
+    from canbao.comparison.imports import latest_batches
+
+    day = dt.date.fromisoformat(as_of)
+    register = [b.staged_path for b in latest_batches("household_register", day)]
+    insurance = [b.staged_path for b in latest_batches("insurance", day)]
+    con = duckdb.connect()
+    parts = ", ".join(f"i{n}.c AS file{n}" for n in range(len(insurance)))
+    ctes = ", ".join(
+        f"i{n} AS (SELECT AAC002, count(*) AS c FROM read_parquet('{p}') GROUP BY AAC002)"
+        for n, p in enumerate(insurance)
+    )
+    joins = " ".join(f"LEFT JOIN i{n} ON i{n}.AAC002 = r.AAC002" for n in range(len(insurance)))
+    files = ", ".join(f"'{p}'" for p in register)
+    con.execute(
+        f"CREATE TABLE bare AS WITH r AS (SELECT AAC002 FROM read_parquet([{files}])), {ctes} SELECT r.AAC002, {parts} FROM r {joins}"
+    )
+    n = con.execute("SELECT count(*) FROM bare").fetchone()[0]
+    return {"note": f"{n:,} register persons × {len(insurance)} insurance files"}
+
+
+def do_compare(as_of: str) -> dict:
+    from canbao.cli.common import operator
+    from canbao.comparison.runs import comparison_run
+
+    run = comparison_run(as_of=dt.date.fromisoformat(as_of), actor=operator())
+    return {"timings": run.timings, "note": json.dumps(run.publish_counts)}
+
+
+def do_export(out: str) -> dict:
+    from canbao.cli.common import operator
+    from canbao.comparison.export import export_registry
+
+    n = export_registry(out=Path(out), actor=operator())
+    return {"note": f"{n:,} rows"}
+
+
+def do_change(city: str, out_dir: str, as_of: str) -> dict:
+    """A later register extract in which every 100th person has a new address."""
+    from canbao.cli.common import operator
+    from canbao.comparison.imports import import_extract
+
+    manifest = json.loads((Path(city) / "manifest.json").read_text(encoding="utf-8"))
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for entry in (f for f in manifest["files"] if f["kind"] == "household_register"):
+        src = Path(city) / entry["file"]
+        dst = Path(out_dir) / (Path(entry["file"]).stem + ".csv")
+        with (
+            src.open(encoding=entry["encoding"] or "utf-8", newline="") as fin,
+            dst.open("w", encoding="utf-8", newline="") as fout,
+        ):
+            reader = csv.reader(fin)
+            writer = csv.writer(fout)
+            header = next(reader)
+            writer.writerow(header)
+            address = header.index("AAE006") if "AAE006" in header else None
+            for i, row in enumerate(reader):
+                if address is not None and i % 100 == 0 and len(row) > address:
+                    row[address] = f"迁至新址{i}号"
+                    changed += 1
+                writer.writerow(row)
+        import_extract(
+            path=dst, kind="household_register", as_of=dt.date.fromisoformat(as_of), actor=operator()
+        )
+    return {"note": f"{changed:,} addresses changed"}
+
+
+def main() -> None:
+    name, *args = sys.argv[1:]
+    setup()
+    start = time.perf_counter()
+    result = {
+        "import": do_import,
+        "bare_join": do_bare_join,
+        "compare": do_compare,
+        "export": do_export,
+        "change": do_change,
+    }[name](*args)
+    result["seconds"] = time.perf_counter() - start
+    result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Benchmark of import → compare → publish → export, against the bare join measured in the same run.
+
+    .venv/bin/python bench/compare.py --persons 1000000 [--city DIR] [--database-url URL] [--append docs/benchmarks.md]
+
+Each phase runs as its own child process (`bench/_phase.py`), so its wall time and peak RSS are its
+own. The *bare join* is one DuckDB query over the same staged files: per register person, how many rows
+each insurance file holds for them — the floor any comparison has to pay. The re-run changes 1 % of the
+persons (a new register extract of a later date with their addresses changed) and publishes again.
+Defaults to PostgreSQL at 127.0.0.1 (database canbao_bench, dropped and re-created).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import machine  # noqa: E402
+
+AS_OF = "2026-09-30"
+AS_OF2 = "2026-10-31"
+
+
+def phase(name: str, env: dict[str, str], *args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_phase.py"), name, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"phase {name} failed")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(
+        f"  {name:<12} {result['seconds']:8.1f} s   peak RSS {result['maxrss_mb']:7.0f} MB   {result.get('note', '')}",
+        flush=True,
+    )
+    return result
+
+
+def reset_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        con.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=1_000_000)
+    ap.add_argument("--city", type=Path, help="reuse a city made by canbao demo-data")
+    ap.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/canbao_bench"),
+    )
+    ap.add_argument("--append", type=Path)
+    args = ap.parse_args()
+    m = machine()
+    print(f"machine: {m['cpu']}, {m['cores']} cores, {m['ram']}, Python {m['python']}")
+    work = Path(tempfile.mkdtemp(prefix="canbao-bench-"))
+    city = args.city or work / "city"
+    env = {**os.environ, "CANBAO_HOME": str(work / "home"), "DATABASE_URL": args.database_url}
+    reset_database(args.database_url)
+    if not (city / "manifest.json").exists():
+        print(f"generating {args.persons} persons …", flush=True)
+        subprocess.run(
+            [
+                str(ROOT / ".venv/bin/canbao"),
+                "demo-data",
+                "--persons",
+                str(args.persons),
+                "--out",
+                str(city),
+                "--as-of",
+                AS_OF,
+            ],
+            check=True,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+    print(f"persons {args.persons}, database {args.database_url.split('@')[-1]}")
+    results = {
+        "import": phase("import", env, str(city), AS_OF),
+        "bare_join": phase("bare_join", env, AS_OF),
+        "compare": phase("compare", env, AS_OF),
+        "export": phase("export", env, str(work / "registry.parquet")),
+        "change_1pct": phase("change", env, str(city), str(work / "changed"), AS_OF2),
+        "rerun": phase("compare", env, AS_OF2),
+    }
+    engine = results["compare"]["timings"]
+    engine_s = sum(v for k, v in engine.items() if k not in ("publish",))
+    ratio = engine_s / results["bare_join"]["seconds"]
+    print(f"comparison (engine) {engine_s:.1f} s = {ratio:.2f} × bare join; first publish {engine['publish']:.1f} s; "
+          f"re-run publish {results['rerun']['timings']['publish']:.1f} s")  # fmt: skip
+    row = (
+        f"| {dt.date.today()} | {m['cpu']}, {m['cores']} cores, {m['ram']} | {args.persons:,} | "
+        f"{results['import']['seconds']:.0f} s / {results['import']['maxrss_mb']:.0f} MB | "
+        f"{results['bare_join']['seconds']:.1f} s | {engine_s:.1f} s ({ratio:.2f}×) / {results['compare']['maxrss_mb']:.0f} MB | "
+        f"{engine['publish']:.0f} s | {results['export']['seconds']:.0f} s | {results['rerun']['timings']['publish']:.1f} s |"
+    )
+    print(row)
+    if args.append:
+        with args.append.open("a", encoding="utf-8") as fh:
+            fh.write(row + "\n")
+
+
+if __name__ == "__main__":
+    main()
