@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pyarrow.parquet as pq
 
 from canbao.engine.compare.config import RulesConfig
 from canbao.registry.models import Person
-from canbao.registry.services import persons_leave_population, persons_upsert
+from canbao.registry.services import indexes_deferred, persons_leave_population, persons_upsert
 
 BATCH = 20_000
 
@@ -94,15 +95,18 @@ def publish_persons(
     *, run_id: int, persons_file: Path, previous_file: Path | None, rules: RulesConfig, actor: str
 ) -> dict[str, int]:
     con, sql, left = _delta(persons_file, previous_file)
+    # A first load into an empty table builds its indexes once at the end instead of row by row.
+    deferred = indexes_deferred(Person) if not Person.objects.exists() else nullcontext()
     try:
-        counts = persons_upsert(
-            _rows(con, sql, rules),
-            actor=actor,
-            source=f"run:{run_id}",
-            reason="信息比对入库",
-            run_id=run_id,
-            touch=previous_file is None,
-        )
+        with deferred:
+            counts = persons_upsert(
+                _rows(con, sql, rules),
+                actor=actor,
+                source=f"run:{run_id}",
+                reason="信息比对入库",
+                run_id=run_id,
+                touch=previous_file is None,
+            )
     finally:
         con.close()
     if previous_file is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -341,3 +342,32 @@ def units_upsert(
             counts.created += len(new_units)
             counts.changed += len(changed)
     return counts
+
+
+@contextmanager
+def indexes_deferred(model: Any) -> Iterator[None]:
+    """On PostgreSQL, drop a table's plain (non-constraint) indexes for a bulk load and build them
+    again afterwards: one sorted build is several times cheaper than maintaining each index row by
+    row. Inside the caller's transaction, so a failed load gets its indexes back with the rollback.
+    Elsewhere a no-op."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, and PostgreSQL will not build an
+        # index on a table with pending checks: run them now, then defer again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
