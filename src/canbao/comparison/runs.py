@@ -152,8 +152,13 @@ def comparison_run(
                 actor=actor.name,
             )
             counts["unchanged"] = int(result.counts["persons"]) - counts["created"] - counts["changed"]  # type: ignore[call-overload]
+            prev_units = (
+                Path(previous.result_dir) / "units.parquet" if previous and previous.result_dir else None
+            )
             units = units_upsert(
-                _unit_rows(result.outputs["units"]),
+                _unit_rows(
+                    result.outputs["units"], prev_units if prev_units and prev_units.exists() else None
+                ),
                 actor=actor.name,
                 source=f"run:{run.pk}",
                 reason="信息比对入库",
@@ -197,8 +202,26 @@ def comparison_run(
     return run
 
 
-def _unit_rows(path: Path):  # type: ignore[no-untyped-def]
-    for r in pq.read_table(path).to_pylist():
+def _unit_rows(path: Path, previous: Path | None = None):  # type: ignore[no-untyped-def]
+    """The units to upsert: all of them the first time, else only those new or changed since the
+    previous published run (diffed in DuckDB, like the persons)."""
+    if previous is None:
+        table = pq.read_table(path)
+    else:
+        import duckdb
+
+        columns = [c for c in pq.read_schema(path).names if c != "ukey"]
+        differs = " OR ".join(f"n.{c} IS DISTINCT FROM p.{c}" for c in columns)
+        table = (
+            duckdb.connect()
+            .execute(
+                f"SELECT n.* FROM read_parquet(?) n LEFT JOIN read_parquet(?) p ON p.ukey = n.ukey "  # noqa: S608
+                f"WHERE p.ukey IS NULL OR {differs} ORDER BY n.ukey",
+                [str(path), str(previous)],
+            )
+            .to_arrow_table()
+        )
+    for r in table.to_pylist():
         yield {
             "ukey": r["ukey"], "aab998": r["AAB998"] or "", "aab001": r["AAB001"] or "", "aab004": r["AAB004"] or "",
             "aab019": r["AAB019"] or "", "placement_id": r["AAB301"], "aae006": r["AAE006"] or "",
