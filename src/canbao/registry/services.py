@@ -63,10 +63,14 @@ def persons_upsert(
     counts = PublishCounts()
     with transaction.atomic():
         next_no = int(Person.objects.aggregate(m=Max("aac001"))["m"] or 0) + 1
+        fresh = next_no == 1
         for chunk in _chunks(rows, CHUNK):
             seen: set[str] = set()  # per chunk; across chunks the unique index on aac002_hash decides
             hashes = crypto.lookup_hashes([r["aac002"] for r in chunk])
-            existing = {p.aac002_hash: p for p in Person.objects.filter(aac002_hash__in=hashes)}
+            # Into an empty table (a first publish) there is nothing to look up: skip 5,000-key queries.
+            existing = (
+                {} if fresh else {p.aac002_hash: p for p in Person.objects.filter(aac002_hash__in=hashes)}
+            )
             phones = [r.get("aae005") or "" for r in chunk]
             phone_hashes = crypto.lookup_hashes(phones)
             new_people: list[dict[str, Any]] = []
