@@ -84,6 +84,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests on a file, not the shared-cache in-memory database: there a table another thread is using
+    # is an immediate "table is locked" error, where the real (file, WAL) database waits its turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test_canbao.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -97,11 +97,12 @@ class Worker:
 
     def run_forever(self) -> None:
         try:
-            if not self.started:
-                self.start()
             while not self.stop.is_set():
                 close_old_connections()
                 try:
+                    # Inside the retry: a locked database at start-up must not end the thread.
+                    if not self.started:
+                        self.start()
                     ran = self.run_once()
                 except DatabaseError:
                     logger.exception("job queue unavailable; retrying")
