@@ -67,17 +67,23 @@ def registry_row(r: dict[str, Any], rules: RulesConfig) -> dict[str, Any]:
     return row
 
 
+def changed_rows_sql(new: Path, prev: Path, key: str, where: str = "TRUE") -> str:
+    """SELECT of the rows of result file `new` that are not in `prev`, or differ from their row there
+    (by `key`, every other column compared NULL-safely), in key order. Persons and units both use it."""
+    columns = [name for name in pq.read_schema(new).names if name != key]
+    differs = " OR ".join(f"n.{c} IS DISTINCT FROM p.{c}" for c in columns)
+    return (
+        f"SELECT n.* FROM read_parquet('{new}') n LEFT JOIN read_parquet('{prev}') p ON p.{key} = n.{key} "
+        f"WHERE ({where}) AND (p.{key} IS NULL OR {differs}) ORDER BY n.{key}"
+    )
+
+
 def _delta(new: Path, prev: Path | None) -> tuple[duckdb.DuckDBPyConnection, str, list[str]]:
-    """A DuckDB relation of new-or-changed persons, and the pkeys that left P."""
+    """A DuckDB query of new-or-changed persons, and the ID numbers that left P."""
     con = duckdb.connect()
     if prev is None:
         return con, f"SELECT * FROM read_parquet('{new}') WHERE AAC002 IS NOT NULL ORDER BY pkey", []
-    columns = [name for name in pq.read_schema(new).names if name != "pkey"]
-    differs = " OR ".join(f"n.{c} IS DISTINCT FROM p.{c}" for c in columns)
-    sql = (
-        f"SELECT n.* FROM read_parquet('{new}') n LEFT JOIN read_parquet('{prev}') p ON p.pkey = n.pkey "
-        f"WHERE n.AAC002 IS NOT NULL AND (p.pkey IS NULL OR {differs}) ORDER BY n.pkey"
-    )
+    sql = changed_rows_sql(new, prev, "pkey", "n.AAC002 IS NOT NULL")
     left = con.execute(
         f"SELECT p.AAC002 FROM read_parquet('{prev}') p ANTI JOIN read_parquet('{new}') n ON n.pkey = p.pkey WHERE p.AAC002 IS NOT NULL"
     ).fetchall()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from canbao.audit.services import AuditActor, audit_record
 from canbao.comparison.imports import latest_batches
 from canbao.comparison.models import ComparisonRun
-from canbao.comparison.publish import publish_persons
+from canbao.comparison.publish import changed_rows_sql, publish_persons
 from canbao.core.home import sub
 from canbao.divisions.models import Division
 from canbao.engine.compare.config import load_rules
@@ -210,17 +210,7 @@ def _unit_rows(path: Path, previous: Path | None = None):  # type: ignore[no-unt
     else:
         import duckdb
 
-        columns = [c for c in pq.read_schema(path).names if c != "ukey"]
-        differs = " OR ".join(f"n.{c} IS DISTINCT FROM p.{c}" for c in columns)
-        table = (
-            duckdb.connect()
-            .execute(
-                f"SELECT n.* FROM read_parquet(?) n LEFT JOIN read_parquet(?) p ON p.ukey = n.ukey "  # noqa: S608
-                f"WHERE p.ukey IS NULL OR {differs} ORDER BY n.ukey",
-                [str(path), str(previous)],
-            )
-            .to_arrow_table()
-        )
+        table = duckdb.connect().execute(changed_rows_sql(path, previous, "ukey")).to_arrow_table()
     for r in table.to_pylist():
         yield {
             "ukey": r["ukey"], "aab998": r["AAB998"] or "", "aab001": r["AAB001"] or "", "aab004": r["AAB004"] or "",

@@ -73,6 +73,7 @@ def persons_upsert(
             )
             phones = [r.get("aae005") or "" for r in chunk]
             phone_hashes = crypto.lookup_hashes(phones)
+            no_phone_hash = crypto.lookup_hash("")  # what an empty phone hashes to, once per chunk
             new_people: list[dict[str, Any]] = []
             changed: list[Person] = []
             history: list[PersonHistory] = []
@@ -111,7 +112,7 @@ def persons_upsert(
                     if _comparable(getattr(person, f)) != _comparable(v):
                         before[f], after[f] = _json(getattr(person, f)), _json(v)
                         setattr(person, f, v)
-                if "aae005" in row and phone_hash != (person.aae005_hash or crypto.lookup_hash("")):
+                if "aae005" in row and phone_hash != (person.aae005_hash or no_phone_hash):
                     before["aae005"], after["aae005"] = person.aae005_masked, mask_phone(phone)
                     person.aae005_hash, person.aae005_masked = (
                         (phone_hash, mask_phone(phone)) if phone else ("", "")
