@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
     "canbao.divisions",
     "canbao.codes",
     "canbao.accounts",
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "canbao.registry",
     "canbao.comparison",
     "canbao.jobs",
+    "canbao.exports",
+    "canbao.api",
     "canbao.web",
 ]
 

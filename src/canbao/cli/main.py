@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "canbao.cli.export",
     "canbao.cli.users",
     "canbao.cli.audit",
+    "canbao.cli.keys",
     "canbao.cli.serve",
     "canbao.cli.worker",
     "canbao.cli.demo",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from canbao.web import views, views_imports, views_jobs, views_runs
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("runs/", views_runs.runs, name="runs"),
     path("runs/<int:pk>/", views_runs.run_detail, name="run_detail"),
     path("runs/<int:pk>/<str:key>/", views_runs.run_list_page, name="run_list"),
+    path("", include("canbao.web.urls_accounts")),
+    path("", include("canbao.web.urls_units")),
+    path("", include("canbao.web.urls_audit")),
+    path("api/", include("canbao.api.urls")),
 ]
