@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
 
 from canbao.accounts.models import User
 from canbao.accounts.services import user_create
@@ -81,7 +84,37 @@ def build_city() -> City:
         city.users[username] = user_create(
             username=username, roles=roles, node_code=node, password=PASSWORD, actor=OPERATOR
         )
+    # The fixture's staff signed the pledge long ago; tests of the first login make their own account.
+    User.objects.filter(pk__in=[u.pk for u in city.users.values()]).update(pledge_accepted_at=timezone.now())
+    for user in city.users.values():
+        user.refresh_from_db()
     return city
+
+
+def staff_create(**kwargs: Any) -> User:
+    """An account as the tests' staff have it: created, and past the pledge of its first login."""
+    user = user_create(actor=kwargs.pop("actor", OPERATOR), **kwargs)
+    user.pledge_accepted_at = timezone.now()
+    user.save(update_fields=["pledge_accepted_at"])
+    return user
+
+
+def totp_now(user: User) -> str:
+    import pyotp
+
+    return pyotp.TOTP(user.totp_secret).now()
+
+
+def web_login(client: Any, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the pages, with the TOTP step for admin accounts. Returns the last response."""
+    client.logout()
+    response = client.post("/login/", {"username": username, "password": password})
+    assert response.status_code == 302, response.content.decode()
+    if response["Location"].startswith("/login/totp/"):
+        user = User.objects.get(username=username)
+        response = client.post("/login/totp/", {"code": totp_now(user)})
+        assert response.status_code == 302, response.content.decode()
+    return response
 
 
 def _person(number: str, name: str, village: str, phone: str) -> dict[str, object]:

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "canbao.accounts.middleware.AccountPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "canbao.web.urls"

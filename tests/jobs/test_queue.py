@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, web_login
 
 from canbao.audit.models import AuditRecord
 from canbao.audit.services import AuditActor
@@ -193,15 +193,13 @@ def test_cli_worker_once(city, kinds: None, capsys: pytest.CaptureFixture[str]) 
 
 
 def login(client: Client, username: str) -> None:
-    assert client.post("/login/", {"username": username, "password": PASSWORD}).status_code == 302
+    web_login(client, username)
 
 
 def test_job_pages_are_scoped(city, kinds: None, client: Client) -> None:
-    from tests.factories import OPERATOR
+    from tests.factories import OPERATOR, staff_create
 
-    from canbao.accounts.services import user_create
-
-    user_create(
+    staff_create(
         username="east_officer",
         roles=["data_officer"],
         node_code="320102000000",

@@ -15,9 +15,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
-from tests.factories import OPERATOR, PASSWORD, make_id
+from tests.factories import OPERATOR, PASSWORD, make_id, staff_create, web_login
 
-from canbao.accounts.services import user_create
 from canbao.audit.models import AuditRecord
 from canbao.comparison.models import ComparisonRun, ImportBatch
 from canbao.core.home import sub
@@ -73,9 +72,7 @@ UNITS = [
 
 
 def login(client: Client, username: str) -> None:
-    client.logout()
-    response = client.post("/login/", {"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()
+    web_login(client, username)
 
 
 def run_jobs() -> int:
@@ -94,7 +91,7 @@ def upload(client: Client, kind: str, name: str, rows: list[list[str]]) -> Job:
 
 @pytest.fixture
 def officers(city):  # type: ignore[no-untyped-def]
-    user_create(
+    staff_create(
         username="east_officer",
         roles=["data_officer"],
         node_code="320102000000",

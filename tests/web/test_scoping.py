@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.test import Client
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, web_login
 
 from canbao.audit.models import AuditRecord
 
@@ -17,8 +17,7 @@ def _without_csrf(body: bytes) -> str:
 
 
 def login(client: Client, username: str) -> None:
-    response = client.post("/login/", {"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()
+    web_login(client, username)
 
 
 def test_login_page_is_chinese(client: Client) -> None:

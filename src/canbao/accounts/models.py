@@ -15,6 +15,8 @@ class User(AbstractUser):
     )
     totp_secret = models.CharField("TOTP 密钥", max_length=64, blank=True)
     pledge_accepted_at = models.DateTimeField("保密承诺书签署时间", null=True, blank=True)
+    pledge_version = models.CharField("保密承诺书版本", max_length=40, blank=True)
+    totp_last_step = models.BigIntegerField("TOTP 最近使用时间步", default=0)  # a code works once
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)

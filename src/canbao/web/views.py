@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from canbao.accounts.policy import needs_second_factor
 from canbao.accounts.roles import ROLES
 from canbao.accounts.scoping import NotFoundInScope
 from canbao.accounts.services import login_attempt
@@ -20,6 +23,7 @@ from canbao.registry.selectors import PersonFilters, person_get, person_list
 from canbao.web.actor import request_actor
 
 PAGE_SIZE = 20
+TOTP_SESSION_KEY = "canbao_totp_pending"
 OUTCOMES = {
     1: "本地参保直接入库",
     2: "省内异地参保确认入库",
@@ -44,8 +48,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request, username=username, password=password, actor=request_actor(request)
         )
         if user is not None:
+            target = _safe_next(request.POST.get("next", "")) or "/"
+            if needs_second_factor(user):
+                # Not logged in yet: the session only remembers who passed the password, briefly.
+                request.session.cycle_key()
+                request.session[TOTP_SESSION_KEY] = {"user": user.pk, "at": time.time(), "next": target}
+                return redirect("/login/totp/")
             login(request, user)
-            return redirect(_safe_next(request.POST.get("next", "")) or "/")
+            return redirect(target)
     return render(
         request, "web/login.html", {"error": error, "username": username, "next": request.GET.get("next", "")}
     )
