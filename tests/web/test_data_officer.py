@@ -393,3 +393,55 @@ def test_data_officer_home_and_nav_link_the_pages(officers, client: Client) -> N
     login(client, "city_officer")
     home = client.get("/").content.decode()
     assert 'href="/imports/"' in home and 'href="/runs/"' in home
+
+
+# ------------------------------------------------------------------------------ person detail
+
+
+def test_person_detail_names_the_rule_and_source_rows_of_each_status(
+    compared: ComparisonRun, client: Client
+) -> None:
+    from canbao.core import crypto
+    from canbao.registry.models import Person
+
+    person = Person.objects.get(aac002_hash=crypto.lookup_hash(E1))
+    assert person.source_run == compared.pk and person.aic003 == "11"
+    login(client, "east_reviewer")
+    body = client.get(f"/persons/{person.pk}/").content.decode()
+    # Pension: rule 1 on the active scheme-11 row, line 2 of insurance.csv, shown masked.
+    assert "规则 1：" in body and "insurance.csv 第 2 行" in body
+    assert "城镇职工基本养老保险" in body and "东城公司" in body
+    assert E1 not in body and mask_id(E1) in body
+    # Medical and the rest: the same active row with a unit makes an employee → rule 6 (92).
+    assert body.count("规则 6：就业人员，单位未予参保") == 4 and body.count("insurance.csv 第 2 行") == 5
+    other = Person.objects.get(aac002_hash=crypto.lookup_hash(E2))
+    assert "规则 7：个人未参保" in client.get(f"/persons/{other.pk}/").content.decode()
+
+
+def test_full_number_needs_a_reason_and_is_audited(compared: ComparisonRun, client: Client) -> None:
+    from canbao.core import crypto
+    from canbao.registry.models import Person
+
+    person = Person.objects.get(aac002_hash=crypto.lookup_hash(E1))
+    login(client, "east_reviewer")
+    refused = client.post(f"/persons/{person.pk}/", {"field": "aac002", "reason": ""})
+    assert (
+        "请填写查看完整公民身份号码的事由" in refused.content.decode() and E1 not in refused.content.decode()
+    )
+    shown = client.post(f"/persons/{person.pk}/", {"field": "aac002", "reason": "为本人办理参保登记"})
+    assert shown.status_code == 200 and E1 in shown.content.decode()
+    assert shown["Cache-Control"] == "no-store"
+    record = AuditRecord.objects.filter(action="reveal").latest("seq")
+    assert (
+        record.actor == "east_reviewer" and "为本人办理参保登记" in record.detail and E1 not in record.detail
+    )
+    assert record.object_ref == person.audit_ref
+    # The next plain view is masked again: nothing is remembered.
+    assert E1 not in client.get(f"/persons/{person.pk}/").content.decode()
+    # Outside the jurisdiction a reveal is the same 404 as a missing person.
+    login(client, "west_reviewer")
+    assert (
+        client.post(f"/persons/{person.pk}/", {"field": "aac002", "reason": "越权查看测试"}).status_code
+        == 404
+    )
+    assert AuditRecord.objects.filter(action="reveal").count() == 1

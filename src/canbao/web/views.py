@@ -17,8 +17,10 @@ from canbao.accounts.roles import ROLES
 from canbao.accounts.scoping import NotFoundInScope
 from canbao.accounts.services import login_attempt
 from canbao.audit.services import audit_record
+from canbao.comparison.basis import person_status_basis
 from canbao.engine.codes import code_name
 from canbao.registry.models import STATUS_FIELDS
+from canbao.registry.reveal import REVEALABLE, RevealRefused, person_reveal
 from canbao.registry.selectors import PersonFilters, person_get, person_list
 from canbao.web.actor import request_actor
 
@@ -110,25 +112,43 @@ def person_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the person (masked). POST: the same page with one value in full, for a stated reason."""
     if not request.user.can("person.view"):
         raise NotFoundInScope()
     person = person_get(actor=request.user, pk=pk)
-    with transaction.atomic():
-        audit_record(
-            actor=request_actor(request),
-            action="person_open",
-            object_type="person",
-            object_ref=person.audit_ref,
-        )
+    revealed: dict[str, str] = {}
+    reveal_error = ""
+    if request.method == "POST":
+        field = request.POST.get("field", "")
+        try:
+            revealed[field] = person_reveal(
+                person=person,
+                field=field,
+                reason=request.POST.get("reason", ""),
+                actor=request_actor(request),
+            )
+        except RevealRefused as exc:
+            reveal_error = str(exc)
+    else:
+        with transaction.atomic():
+            audit_record(
+                actor=request_actor(request), action="person_open", object_type="person",
+                object_ref=person.audit_ref,
+            )  # fmt: skip
     statuses = [
         (LINE_NAMES[f], f.upper(), getattr(person, f), code_name(f.upper(), getattr(person, f)) or "")
         for f in STATUS_FIELDS
     ]
-    history = person.history.all()[:50]
-    return render(
-        request, "web/person_detail.html", {"person": person, "statuses": statuses, "history": history}
-    )
+    context = {
+        "person": person, "statuses": statuses, "history": person.history.all()[:50],
+        "basis": person_status_basis(person=person), "revealed": revealed, "reveal_error": reveal_error,
+        "revealable": REVEALABLE,
+    }  # fmt: skip
+    response = render(request, "web/person_detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
