@@ -11,10 +11,15 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     items = [("首页", "/")]
+    if user.node_id:
+        items.append(("辖区", "/tree/"))
     if user.can("person.search"):
         items.append(("人员查询", "/persons/"))
     if user.can("import.run"):
         items.append(("数据导入", "/imports/"))
     if user.can("compare.run"):
         items.append(("信息比对", "/runs/"))
+    if any(user.can(c) for c in ("users.manage", "roles.assign", "users.view")):
+        items.append(("账号管理", "/accounts/"))
+    items.append(("修改密码", "/password/"))
     return {"nav_items": items, "user_roles": "、".join(user.role_names), "user_node": user.node}
