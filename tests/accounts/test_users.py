@@ -81,3 +81,17 @@ def test_unknown_node_and_role(city, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         create("--username", "x", "--role", "king", "--node", "320100000000", "--password", "Abc@12345678")
     assert exc.value.code == 2
+
+
+def test_user_totp_prints_a_working_code_and_is_audited(city, capsys) -> None:
+    import pyotp
+
+    from canbao.cli.main import main
+
+    assert main(["user", "totp", "--username", "auditor"]) == 0
+    out = capsys.readouterr().out
+    secret = User.objects.get(username="auditor").totp_secret
+    assert pyotp.TOTP(secret).verify(out.split("当前验证码：")[1][:6], valid_window=1)
+    assert f"secret={secret}" in out
+    assert AuditRecord.objects.filter(action="totp_show", object_ref="auditor").exists()
+    assert main(["user", "totp", "--username", "viewer"]) == 1  # business accounts have no second factor

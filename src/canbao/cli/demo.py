@@ -143,5 +143,5 @@ def _create_accounts() -> None:
                 real_name=label,
             )
         node = Division.objects.get(code=user.node_id)
-        totp = f"  TOTP 密钥 {user.totp_secret}" if user.totp_secret else ""
+        totp = f"  动态验证码：canbao user totp --username {username}" if user.totp_secret else ""
         print(f"  {username:<11} {label:<8} {node.name}（{node.code}）{totp}")

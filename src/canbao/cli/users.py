@@ -18,6 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("--password", required=True)
     c.add_argument("--real-name", default="", help="实名")
     c.set_defaults(handler=create)
+    t = sub.add_parser("totp", help="管理员账号的动态验证码：当前验证码和身份验证器的绑定地址")
+    t.add_argument("--username", required=True)
+    t.set_defaults(handler=totp)
 
 
 def create(args: argparse.Namespace) -> int:
@@ -38,4 +41,24 @@ def create(args: argparse.Namespace) -> int:
     print(f"已创建账号 {user.username}（{'、'.join(user.role_names)}，{user.node.name}）")
     if user.totp_secret:
         print(f"TOTP 密钥：{user.totp_secret}")
+    return 0
+
+
+def totp(args: argparse.Namespace) -> int:
+    """For the operator at the server (who holds the keys anyway) and the demo; audited."""
+    setup_django()
+    import pyotp
+    from django.db import transaction
+
+    from canbao.accounts.models import User
+    from canbao.audit.services import audit_record
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None or not user.totp_secret:
+        return fail(f"账号 {args.username} 不存在或不使用动态验证码")
+    code = pyotp.TOTP(user.totp_secret)
+    with transaction.atomic():
+        audit_record(actor=operator(), action="totp_show", object_type="user", object_ref=user.username)
+    print(f"当前验证码：{code.now()}（30 秒内有效，每个验证码只能使用一次）")
+    print(f"绑定地址：{code.provisioning_uri(name=user.username, issuer_name='Canbao')}")
     return 0
