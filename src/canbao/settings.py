@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "canbao.registry",
     "canbao.comparison",
     "canbao.jobs",
+    "canbao.survey",
     "canbao.exports",
     "canbao.api",
     "canbao.web",

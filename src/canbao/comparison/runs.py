@@ -220,5 +220,7 @@ def _unit_rows(path: Path, previous: Path | None = None):  # type: ignore[no-unt
 
 
 def survey_input(as_of: dt.date) -> pa.Table | None:
-    """Accepted survey results (comparison-rules.md §6); the survey campaign issue provides them."""
-    return None
+    """Accepted survey results (comparison-rules.md §6) up to the as-of date."""
+    from canbao.survey.results import survey_table
+
+    return survey_table(as_of)
