@@ -112,9 +112,8 @@ def compute(persons: str, *, node_prefix: str, areas: list[Area], col1: dict[str
     counts = ", ".join(f"count(*) FILTER (WHERE {cond}) AS c{col}" for col, (_t, cond) in COLUMNS.items())
     with duckdb.connect() as con:
         open_persons(con, persons, node_prefix=node_prefix, areas=areas)
-        per_area = {
-            r[0]: r[1:] for r in con.execute(f"SELECT __area, {counts} FROM p GROUP BY ALL").fetchall()
-        }  # noqa: S608
+        grouped = f"SELECT __area, {counts} FROM p GROUP BY ALL"  # noqa: S608 - conditions are constants
+        per_area = {r[0]: r[1:] for r in con.execute(grouped).fetchall()}
         total_counts = con.execute(f"SELECT {counts} FROM p").fetchone() or (0,) * len(COLUMNS)  # noqa: S608
     cols = list(COLUMNS)
     rows: list[Row] = []
