@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "canbao.comparison",
     "canbao.jobs",
     "canbao.survey",
+    "canbao.reports",
     "canbao.exports",
     "canbao.api",
     "canbao.web",

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "canbao.cli.users",
     "canbao.cli.audit",
     "canbao.cli.keys",
+    "canbao.cli.report",
     "canbao.cli.serve",
     "canbao.cli.worker",
     "canbao.cli.demo",

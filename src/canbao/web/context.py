@@ -19,6 +19,8 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("数据导入", "/imports/"))
     if user.can("compare.run"):
         items.append(("信息比对", "/runs/"))
+    if user.can("report.view"):
+        items.append(("季度报表", "/reports/quarterly/"))
     if any(user.can(c) for c in ("survey.campaign", "survey.progress", "survey.review1", "survey.approve")):
         items.append(("入户调查", "/survey/"))
     if any(user.can(c) for c in ("users.manage", "roles.assign", "users.view")):

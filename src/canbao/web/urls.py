@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("canbao.web.urls_units")),
     path("", include("canbao.web.urls_audit")),
     path("", include("canbao.web.urls_survey")),
+    path("", include("canbao.web.urls_reports")),
     path("api/", include("canbao.api.urls")),
 ]

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+
+from canbao.web import views_reports as v
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/quarterly/", v.quarterly_page, name="report_quarterly"),
+    path("reports/quarterly/cell/", v.quarterly_cell, name="report_cell"),
+]
