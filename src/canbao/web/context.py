@@ -17,4 +17,8 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("数据导入", "/imports/"))
     if user.can("compare.run"):
         items.append(("信息比对", "/runs/"))
+    if user.can("export.list") or user.can("export.approve"):
+        items.append(("导出审批", "/exports/"))
+    if user.can("audit.read"):
+        items.append(("审计日志", "/audit/"))
     return {"nav_items": items, "user_roles": "、".join(user.role_names), "user_node": user.node}

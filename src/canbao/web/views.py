@@ -18,6 +18,7 @@ from canbao.engine.codes import code_name
 from canbao.registry.models import STATUS_FIELDS
 from canbao.registry.selectors import PersonFilters, person_get, person_list
 from canbao.web.actor import request_actor
+from canbao.web.views_exports import person_search_export
 
 PAGE_SIZE = 20
 OUTCOMES = {
@@ -77,6 +78,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def person_search(request: HttpRequest) -> HttpResponse:
     if not request.user.can("person.search"):
         raise NotFoundInScope()
+    if request.GET.get("format") == "xlsx":  # export logic and approval: views_exports
+        return person_search_export(request)
     filters = PersonFilters(
         id_number=request.GET.get("id_number", "").strip()[:30],
         name=request.GET.get("name", "").strip()[:50],
