@@ -6,37 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('divisions', '0001_initial'),
+        ("divisions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportRequest',
+            name="ExportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='名单类别')),
-                ('spec', models.JSONField(default=dict, verbose_name='名单条件')),
-                ('title', models.CharField(max_length=200, verbose_name='名单')),
-                ('row_count', models.PositiveIntegerField(verbose_name='申请时行数')),
-                ('reason', models.TextField(verbose_name='用途')),
-                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('refused', '未批准'), ('downloaded', '已下载'), ('expired', '已过期')], db_index=True, default='pending', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='申请时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('comment', models.TextField(blank=True, verbose_name='审批意见')),
-                ('downloaded_at', models.DateTimeField(blank=True, null=True, verbose_name='下载时间')),
-                ('downloaded_rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='下载行数')),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审批人')),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='divisions.division', verbose_name='申请人区划')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='export_requests', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="名单类别")),
+                ("spec", models.JSONField(default=dict, verbose_name="名单条件")),
+                ("title", models.CharField(max_length=200, verbose_name="名单")),
+                ("row_count", models.PositiveIntegerField(verbose_name="申请时行数")),
+                ("reason", models.TextField(verbose_name="用途")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审批"),
+                            ("approved", "已批准"),
+                            ("refused", "未批准"),
+                            ("downloaded", "已下载"),
+                            ("expired", "已过期"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="申请时间")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="审批时间")),
+                ("comment", models.TextField(blank=True, verbose_name="审批意见")),
+                ("downloaded_at", models.DateTimeField(blank=True, null=True, verbose_name="下载时间")),
+                (
+                    "downloaded_rows",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="下载行数"),
+                ),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审批人",
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="divisions.division",
+                        verbose_name="申请人区划",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="export_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导出审批',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "导出审批",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
