@@ -138,7 +138,14 @@ LOGGING = {
 }
 
 CANBAO = {
+    # Person lists longer than this need a higher-level reviewer's approval to export (ADR 0008);
+    # an approval is good for one download within EXPORT_APPROVAL_VALID_DAYS of the decision.
     "EXPORT_APPROVAL_THRESHOLD": 1000,
+    "EXPORT_APPROVAL_VALID_DAYS": 7,
+    # The audit log is kept at least this long; below 180 days every process refuses to start
+    # (docs/operations-audit.md). AUDIT_EXPORT_MAX_ROWS caps one export of the log.
+    "AUDIT_RETENTION_DAYS": 180,
+    "AUDIT_EXPORT_MAX_ROWS": 200_000,
     # Background jobs (canbao.jobs): a running job's heartbeat is written this often; a job whose
     # worker is on another machine and silent this long is re-queued when a worker starts; after
     # this many interrupted attempts it fails instead.

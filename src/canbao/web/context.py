@@ -25,5 +25,9 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("入户调查", "/survey/"))
     if any(user.can(c) for c in ("users.manage", "roles.assign", "users.view")):
         items.append(("账号管理", "/accounts/"))
+    if user.can("export.list") or user.can("export.approve"):
+        items.append(("导出审批", "/exports/"))
+    if user.can("audit.read"):
+        items.append(("审计日志", "/audit/"))
     items.append(("修改密码", "/password/"))
     return {"nav_items": items, "user_roles": "、".join(user.role_names), "user_node": user.node}

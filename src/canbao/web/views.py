@@ -23,6 +23,7 @@ from canbao.registry.models import STATUS_FIELDS
 from canbao.registry.reveal import REVEALABLE, RevealRefused, person_reveal
 from canbao.registry.selectors import PersonFilters, person_get, person_list
 from canbao.web.actor import request_actor
+from canbao.web.views_exports import person_search_export
 
 PAGE_SIZE = 20
 TOTP_SESSION_KEY = "canbao_totp_pending"
@@ -89,6 +90,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def person_search(request: HttpRequest) -> HttpResponse:
     if not request.user.can("person.search"):
         raise NotFoundInScope()
+    if request.GET.get("format") == "xlsx":  # export logic and approval: views_exports
+        return person_search_export(request)
     filters = PersonFilters(
         id_number=request.GET.get("id_number", "").strip()[:30],
         name=request.GET.get("name", "").strip()[:50],
