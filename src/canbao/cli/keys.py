@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import unicodedata
 
 from canbao.cli.common import Progress, fail, operator, setup_django
 
@@ -33,14 +34,17 @@ def status(args: argparse.Namespace) -> int:
     persons, history = person_key_counts(), history_key_counts()
     print(f"密钥文件：{crypto.key_file()}")
     print(f"当前密钥：{ring.current}")
-    print(f"{'密钥':<6}{'身份号码':>10}{'电话':>10}{'人员历史':>10}{'单位历史':>10}")
+    print(_row("密钥", "身份号码", "电话", "人员历史", "单位历史"))
     for kid in sorted(set(ring.keys) | set(persons) | set(history), key=_kid_order):
         p, h = persons.get(kid, {}), history.get(kid, {})
         mark = "（当前）" if kid == ring.current else ("（不在密钥文件中）" if kid not in ring.keys else "")
-        print(
-            f"{kid:<8}{p.get('aac002', 0):>12}{p.get('aae005', 0):>12}"
-            f"{h.get('person_history', 0):>12}{h.get('unit_history', 0):>12}  {mark}"
+        counts = (
+            p.get("aac002", 0),
+            p.get("aae005", 0),
+            h.get("person_history", 0),
+            h.get("unit_history", 0),
         )
+        print(_row(kid, *(str(n) for n in counts)) + f"  {mark}")
     pending = pending_rotation()
     if pending:
         state = keyfile.state_file()
@@ -54,6 +58,15 @@ def status(args: argparse.Namespace) -> int:
     for finding in check_home().findings:
         print(finding)
     return 0
+
+
+def _row(first: str, *cells: str) -> str:
+    """A table row aligned on a terminal, where a Chinese character takes two columns."""
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    return first + " " * (6 - width(first)) + "".join(" " * (12 - width(c)) + c for c in cells)
 
 
 def _kid_order(kid: str) -> tuple[int, str]:
