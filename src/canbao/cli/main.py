@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "canbao.cli.audit",
     "canbao.cli.keys",
     "canbao.cli.report",
+    "canbao.cli.home",
     "canbao.cli.serve",
     "canbao.cli.worker",
     "canbao.cli.demo",
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from canbao.core.home import restrict_umask
+
+    restrict_umask()  # everything written under $CANBAO_HOME may hold person data
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -30,7 +30,8 @@ def person_list(*, actor: object, filters: PersonFilters) -> QuerySet[Person]:
     if filters.id_number:
         check = check_id(filters.id_number)
         number = check.normalised or filters.id_number.strip().upper()
-        qs = qs.filter(aac002_hash=crypto.lookup_hash(number))
+        # During a key rotation a person not yet re-hashed is under the old index key (ADR 0007).
+        qs = qs.filter(aac002_hash__in=crypto.lookup_hash_variants(number))
     if filters.name:
         qs = qs.filter(aac003__startswith=filters.name.strip())
     if filters.area:
