@@ -36,6 +36,11 @@ class TokenSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="原因（中文）")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="仅 400：各字段的问题（字段名 → 说明）",
+    )
 
 
 # --- persons ----------------------------------------------------------------------------------------
