@@ -40,12 +40,12 @@ def api_city(city):  # type: ignore[no-untyped-def]
     User.objects.update(pledge_accepted_at=timezone.now())
     east, west = city.east, city.west
     Person.objects.filter(pk=east[0].pk).update(
-        aic003="1", flags="DUP_PENSION;NONLOCAL", employer_aab998=EAST_UNIT
+        aic003="11", flags="DUP_PENSION;NONLOCAL", employer_aab998=EAST_UNIT
     )
     Person.objects.filter(pk=east[1].pk).update(
-        aic003="2", flags="DUP_BENEFIT_PENSION", employer_aab998=EAST_UNIT
+        aic003="12", flags="DUP_BENEFIT_PENSION", employer_aab998=EAST_UNIT
     )
-    Person.objects.filter(pk=west[0].pk).update(aic003="1", outcome=4, employer_aab998=EAST_UNIT)
+    Person.objects.filter(pk=west[0].pk).update(aic003="11", outcome=4, employer_aab998=EAST_UNIT)
     units = [
         Unit(ukey=EAST_UNIT, aab998=EAST_UNIT, aab004="东城机械有限公司", placement_id="320102001001",
              survey_reasons="NO_INSURANCE", needs_survey=True, credit_code_valid=True),

@@ -87,8 +87,8 @@ def test_search_by_number_does_not_log_the_number(api_as, api_city) -> None:
     [
         ({"name": "东1"}, {"东1号"}),
         ({"area": "320102001002"}, {"东1号", "东3号", "东5号"}),
-        ({"aic003": "1"}, {"东0号", "西0号"}),
-        ({"aic003": "2"}, {"东1号"}),
+        ({"aic003": "11"}, {"东0号", "西0号"}),
+        ({"aic003": "12"}, {"东1号"}),
         ({"flag": "DUP_PENSION"}, {"东0号"}),  # not DUP_BENEFIT_PENSION
         ({"flag": "NONLOCAL"}, {"东0号"}),
         ({"flag": "DUP_BENEFIT_PENSION"}, {"东1号"}),
@@ -106,7 +106,7 @@ def test_filters(api_as, api_city, params, expected) -> None:  # type: ignore[no
     "params",
     [
         {},
-        {"aic003": "1", "akc003": "1"},
+        {"aic003": "11", "akc003": "11"},
         {"outcome": "9"},
         {"area": "32x"},
         {"flag": "NOPE"},
