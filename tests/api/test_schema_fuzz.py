@@ -23,7 +23,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from canbao.api.models import ApiToken
 from canbao.api.services import TOKEN_LIFETIME, token_digest
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 20
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
