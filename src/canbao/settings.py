@@ -159,3 +159,25 @@ CANBAO = {
 FILE_UPLOAD_TEMP_DIR = str(sub("uploads", "tmp"))
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# REST API (canbao.api, ADR 0006): bearer tokens only (no session, so no CSRF exposure), JSON only
+# (no browsable API), one error shape, the token endpoint throttled per address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["canbao.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "canbao.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api_token": "30/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "全民参保登记信息系统 接口",
+    "DESCRIPTION": "只读查询人员与单位；按账号管辖范围过滤，所有访问记入审计日志。身份证号码、电话只返回脱敏形式。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -15,6 +15,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("辖区", "/tree/"))
     if user.can("person.search"):
         items.append(("人员查询", "/persons/"))
+    items += [("单位查询", "/units/")] if user.can("unit.view") else []
     if user.can("import.run"):
         items.append(("数据导入", "/imports/"))
     if user.can("compare.run"):
