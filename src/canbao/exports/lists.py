@@ -78,6 +78,9 @@ def person_search_spec(params: Mapping[str, str]) -> dict[str, Any]:
         "name": params.get("name", "").strip()[:50],
         "area": params.get("area", "").strip()[:12],
         "outcome": params.get("outcome", "").strip()[:1],
+        "status_field": params.get("status_field", "").strip()[:6],
+        "status_code": params.get("status_code", "").strip()[:2],
+        "flag": params.get("flag", "").strip()[:30],
         "id_hash": "",
     }
     number = params.get("id_number", "").strip()[:30]
@@ -90,7 +93,8 @@ def person_search_list(spec: Mapping[str, Any], user: Any) -> ExportList:
     if not user.can("person.search"):
         raise NotFoundInScope()
     filters = PersonFilters(name=str(spec.get("name", "")), area=str(spec.get("area", "")),
-                            outcome=str(spec.get("outcome", "")))  # fmt: skip
+                            outcome=str(spec.get("outcome", "")), status_field=str(spec.get("status_field", "")),
+                            status_code=str(spec.get("status_code", "")), flag=str(spec.get("flag", "")))  # fmt: skip
     id_hash = str(spec.get("id_hash", ""))
     if filters.empty and not id_hash:
         raise NotFoundInScope()  # the page lists nothing without a condition; neither does the export
@@ -98,7 +102,9 @@ def person_search_list(spec: Mapping[str, Any], user: Any) -> ExportList:
     if id_hash:
         qs = qs.filter(aac002_hash=id_hash)
     parts = [f"姓名以“{filters.name}”开头" if filters.name else "", f"区划 {filters.area}" if filters.area else "",
-             f"入库结果 {filters.outcome}" if filters.outcome else "", "按公民身份号码" if id_hash else ""]  # fmt: skip
+             f"入库结果 {filters.outcome}" if filters.outcome else "", "按公民身份号码" if id_hash else "",
+             f"{filters.status_field.upper()}={filters.status_code}" if filters.status else "",
+             f"异常标识 {filters.flag}" if filters.flag else ""]  # fmt: skip
     return ExportList(
         kind="person_search", spec=dict(spec), title="人员查询结果（" + "，".join(p for p in parts if p) + "）",
         person_list=True, object_type="person", object_ref="",
