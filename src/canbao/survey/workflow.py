@@ -40,6 +40,15 @@ ACTION_NAMES = {"enter": "录入", "submit": "提交初审", "pass": "初审通�
                 "accept": "审定通过", "county_return": "退回乡镇"}  # fmt: skip
 
 
+OFFICE_CAPS = ("survey.campaign", "survey.progress", "survey.teams", "survey.review1", "survey.approve",
+               "counter.collect")  # fmt: skip
+
+
+def sees_all_targets(user: User) -> bool:
+    """Office roles see every target under their node; a surveyor only its teams' targets."""
+    return any(user.can(c) for c in OFFICE_CAPS)
+
+
 def target_for(user: User, target_id: int, *, for_update: bool = False) -> Target:
     """The target if the account may act on it: under its node, and for a surveyor, in its team."""
     if user.node is None:
@@ -52,7 +61,7 @@ def target_for(user: User, target_id: int, *, for_update: bool = False) -> Targe
     ).first()
     if target is None:
         raise NotFoundInScope()
-    if not (user.can("survey.teams") or user.can("survey.review1") or user.can("survey.approve")):
+    if not sees_all_targets(user):
         # A surveyor: only the targets of a team it belongs to.
         if target.team_id is None or not target.team.members.filter(pk=user.pk).exists():  # type: ignore[union-attr]
             raise NotFoundInScope()

@@ -22,8 +22,7 @@ from canbao.survey.models import STATE_NAMES, STATES, Campaign, FormEvent, Surve
 from canbao.web.actor import request_actor
 from canbao.web.common import audit_view, pager_query, paginate
 
-OFFICE_CAPS = ("survey.campaign", "survey.progress", "survey.teams", "survey.review1", "survey.approve",
-               "counter.collect")  # fmt: skip
+OFFICE_CAPS = workflow.OFFICE_CAPS
 
 
 def _office(request: HttpRequest) -> Any:
