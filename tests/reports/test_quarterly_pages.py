@@ -116,3 +116,34 @@ def test_xlsx_has_the_form_layout_and_col1_entry(client: Client, run) -> None:  
     assert east[1] == 5 and east[2] == 2  # entered col 1; col 2 counted
     footer = " ".join(str(c.value) for row in sheet.iter_rows(min_row=9) for c in row if c.value)
     assert "单位负责人" in footer and "2026-10-25" in footer
+
+
+def test_cell_export_downloads_under_the_threshold_and_asks_approval_above(
+    client: Client, run, settings
+) -> None:  # type: ignore[no-untyped-def]
+    web_login(client, "city_officer")
+    params = {"node": "320100000000", "period": "2026Q3", "row": "合计", "col": "7", "format": "xlsx"}
+    small = client.get("/reports/quarterly/cell/", params)
+    sheet = load_workbook(io.BytesIO(small.content)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "乙" in values and E2 not in values and any(str(v).startswith("3201**") for v in values)
+    settings.CANBAO = {**settings.CANBAO, "EXPORT_APPROVAL_THRESHOLD": 2}
+    big = client.get("/reports/quarterly/cell/", params)
+    assert big.status_code == 302 and big["Location"].startswith("/exports/new/")
+
+
+def test_expansion_lists_count_by_area_and_list_the_persons(client: Client, run) -> None:  # type: ignore[no-untyped-def]
+    web_login(client, "city_officer")
+    index = client.get("/reports/expansion/").content.decode()
+    assert "应参未参：养老保险" in index and "单位未予参保：医疗保险" in index
+    listing = client.get("/reports/expansion/no_medical/").content.decode()
+    assert "共 3 人" in listing  # none of the three has medical cover
+    east = client.get("/reports/expansion/no_medical/", {"area": "320102000000"}).content.decode()
+    assert "共 2 人" in east and "丙" not in east
+    book = client.get("/reports/expansion/no_pension/", {"format": "xlsx"})
+    values = [
+        c for row in load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True) for c in row
+    ]
+    assert "乙" in values and "丙" in values and "甲" not in values  # 甲 has pension 12
+    web_login(client, "east_reviewer")
+    assert "丙" not in client.get("/reports/expansion/no_medical/").content.decode()

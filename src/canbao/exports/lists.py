@@ -171,3 +171,98 @@ def resolve(*, kind: str, spec: Mapping[str, Any], user: Any) -> ExportList:
     if entry is None or not isinstance(spec, Mapping) or getattr(user, "node", None) is None:
         raise NotFoundInScope()
     return entry.build(spec, user)
+
+
+# ---------------------------------------------------------------------------------- expansion lists
+
+
+def expansion_spec(params: Mapping[str, str]) -> dict[str, Any]:
+    return {"list": params.get("list", "").strip()[:30], "area": params.get("area", "").strip()[:12]}
+
+
+def expansion_list(spec: Mapping[str, Any], user: Any) -> ExportList:
+    from canbao.reports.expansion import LISTS
+
+    if not (user.can("report.view") and user.can("person.search")):
+        raise NotFoundInScope()
+    entry = LISTS.get(str(spec.get("list", "")))
+    if entry is None:
+        raise NotFoundInScope()
+    area = str(spec.get("area", ""))
+    qs = person_list(actor=user, filters=PersonFilters(area=area)).filter(entry.condition, in_population=True)
+    return ExportList(
+        kind="expansion", spec=dict(spec), title=f"扩面名单：{entry.title}" + (f"（区划 {area}）" if area else ""),
+        person_list=True, object_type="expansion", object_ref=entry.key, audit_detail={"list": entry.key, "area": area},
+        file_name=f"扩面名单-{entry.title}-{user.node.name}.xlsx", source_url=f"/reports/expansion/{entry.key}/",
+        header=PERSON_HEADER, count=qs.count, rows=lambda: (_person_row(p) for p in qs.iterator(chunk_size=2000)),
+    )  # fmt: skip
+
+
+KINDS["expansion"] = Kind(expansion_spec, expansion_list)
+
+
+# ------------------------------------------------------------------------- quarterly report cells
+
+
+def report_cell_spec(params: Mapping[str, str]) -> dict[str, Any]:
+    return {k: params.get(k, "").strip()[:12] for k in ("node", "period", "row", "col", "breach")}
+
+
+def report_cell_list(spec: Mapping[str, Any], user: Any) -> ExportList:
+    from canbao.core.masking import mask_id
+    from canbao.engine.report import quarterly
+    from canbao.reports.services import node_for, quarter_report
+
+    if not (user.can("report.view") and user.can("person.search")):
+        raise NotFoundInScope()
+    node = node_for(user, str(spec.get("node", "")))
+    q = quarter_report(node=node, period=str(spec.get("period", "")).upper())
+    row, breach, col = (
+        str(spec.get("row") or quarterly.TOTAL),
+        str(spec.get("breach", "")),
+        str(spec.get("col", "")),
+    )
+    if breach.isdigit() and int(breach) < len(q.report.breaches):
+        found = q.report.breaches[int(breach)]
+        condition, row, title = found.condition, found.row, f"逻辑关系差异人员（第 {found.column} 栏）"
+    elif col.isdigit() and 1 <= int(col) <= 17:
+        condition, title = quarterly.cell_condition(int(col)), f"第 {col} 栏"
+    else:
+        raise NotFoundInScope()
+    if row != quarterly.TOTAL and row not in {a.code for a in q.areas}:
+        raise NotFoundInScope()
+
+    def fetch(limit: int) -> list[dict[str, object]]:
+        return quarterly.drill(q.persons_path, node_prefix=node.prefix, areas=q.areas, condition=condition,
+                               row=None if row == quarterly.TOTAL else row, limit=limit, offset=0)[1]  # fmt: skip
+
+    def count() -> int:
+        return quarterly.drill(q.persons_path, node_prefix=node.prefix, areas=q.areas, condition=condition,
+                               row=None if row == quarterly.TOTAL else row, limit=0, offset=0)[0]  # fmt: skip
+
+    header = (
+        "公民身份号码",
+        "姓名",
+        "行政区划",
+        "登记对象类别",
+        "入库结果",
+        "养老",
+        "医疗",
+        "工伤",
+        "失业",
+        "生育",
+        "异常标识",
+    )
+    return ExportList(
+        kind="report_cell", spec=dict(spec), title=f"{q.period} {node.name} {row} {title} 人员明细",
+        person_list=True, object_type="report_cell", object_ref=node.code,
+        audit_detail={"period": q.period, "row": row, "title": title}, file_name=f"人员明细-{node.name}-{q.period}.xlsx",
+        source_url=f"/reports/quarterly/?node={node.code}&period={q.period}", header=header, count=count,
+        rows=lambda: ((mask_id(str(p["AAC002"] or "")), p["AAC003"], p["AAB301"],
+                       code_name("population_group", str(p["population_group"])), code_name("outcome", str(p["outcome"])),
+                       p["AIC003"], p["AKC003"], p["ALC003"], p["AJC003"], p["AMC003"], p["flags"])
+                      for p in fetch(10_000_000)),
+    )  # fmt: skip
+
+
+KINDS["report_cell"] = Kind(report_cell_spec, report_cell_list)

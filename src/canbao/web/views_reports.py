@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,14 +14,14 @@ from canbao.accounts.scoping import NotFoundInScope
 from canbao.audit.services import audit_record
 from canbao.core import crypto
 from canbao.core.masking import mask_id
-from canbao.core.xlsx import Sheet, xlsx_bytes
-from canbao.engine.codes import code_name
 from canbao.engine.report import quarterly
+from canbao.exports.lists import report_cell_spec
 from canbao.registry.models import Person
 from canbao.reports import export, quarters
 from canbao.reports.services import ReportRefused, hukou_count_set, node_for, quarter_report
 from canbao.web.actor import request_actor
 from canbao.web.common import xlsx_response
+from canbao.web.views_exports import list_export_response
 
 PAGE = 50
 
@@ -103,22 +102,14 @@ def quarterly_cell(request: HttpRequest) -> HttpResponse:
         condition = quarterly.cell_condition(col)
         title = f"第 {col} 栏 {quarterly.COLUMNS[max(col, 2)][0] if col > 1 else '户籍人口数（按已获得数据人数）'}"
     page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "").isdigit() else 1, 1)
-    wants_xlsx = request.GET.get("format") == "xlsx"
-    limit = settings.CANBAO["EXPORT_APPROVAL_THRESHOLD"] if wants_xlsx else PAGE
+    if request.GET.get("format") == "xlsx":  # through the export approval above the threshold
+        return list_export_response(request, kind="report_cell", spec=report_cell_spec(request.GET))
     total, people = quarterly.drill(q.persons_path, node_prefix=node.prefix, areas=q.areas, condition=condition,
-                                    row=None if row == quarterly.TOTAL else row, limit=limit,
-                                    offset=0 if wants_xlsx else (page - 1) * PAGE)  # fmt: skip
+                                    row=None if row == quarterly.TOTAL else row, limit=PAGE, offset=(page - 1) * PAGE)  # fmt: skip
     row_name = next((a.name for a in q.areas if a.code == row), f"{node.name}合计")
     with transaction.atomic():
-        audit_record(actor=request_actor(request), action="export" if wants_xlsx else "search",
-                     object_type="report_cell", object_ref=node.code,
+        audit_record(actor=request_actor(request), action="search", object_type="report_cell", object_ref=node.code,
                      detail={"period": period, "row": row, "title": title, "results": total, "page": page})  # fmt: skip
-    if wants_xlsx:
-        if total > settings.CANBAO["EXPORT_APPROVAL_THRESHOLD"]:
-            return render(request, "web/reports/cell.html", {
-                "error": f"共 {total} 人，超过 {settings.CANBAO['EXPORT_APPROVAL_THRESHOLD']} 人的名单须经上级审核后导出",
-                "node": node, "period": period})  # fmt: skip
-        return xlsx_response(f"明细_{node.code}_{period}.xlsx", _xlsx(people, title))
     links = _person_links([p["AAC002"] for p in people if p["AAC002"]])
     shown = [
         {**p, "masked": mask_id(p["AAC002"]) if p["AAC002"] else "", "pk": links.get(p["AAC002"] or "")}
@@ -143,24 +134,3 @@ def _person_links(numbers: list[str]) -> dict[str, int]:
     hashes = dict(zip(crypto.lookup_hashes(numbers), numbers, strict=True))
     found = Person.objects.filter(aac002_hash__in=list(hashes)).values_list("aac002_hash", "pk")
     return {hashes[h]: pk for h, pk in found}
-
-
-def _xlsx(people: list[dict[str, object]], title: str) -> bytes:
-    header = [
-        "公民身份号码",
-        "姓名",
-        "行政区划",
-        "登记对象类别",
-        "入库结果",
-        "养老",
-        "医疗",
-        "工伤",
-        "失业",
-        "生育",
-        "异常标识",
-    ]
-    rows = [[mask_id(str(p["AAC002"] or "")), p["AAC003"], p["AAB301"], code_name("population_group", str(p["population_group"])),
-             code_name("outcome", str(p["outcome"])), p["AIC003"], p["AKC003"], p["ALC003"], p["AJC003"], p["AMC003"], p["flags"]]
-            for p in people]  # fmt: skip
-    data, _n = xlsx_bytes([Sheet(title[:31].replace("：", " ").replace("/", " "), header, rows)])
-    return data
