@@ -113,3 +113,21 @@ def test_drill_down_lists_the_persons_of_a_cell(tmp_path: Path) -> None:
 def test_codes_are_checked_before_they_reach_sql() -> None:
     with pytest.raises(ValueError):
         Area("3201' OR 1=1", "x", "3201")
+
+
+def test_dashboard_rates_coverage_and_codes(tmp_path: Path) -> None:
+    from canbao.engine.report import dashboard
+
+    rows = [{**r, "complete": i % 2 == 0, "uninsured_reason": "20" if r["AIC003"] == "91" else ""} for i, r in enumerate(ROWS)]
+    board = dashboard.compute(write(tmp_path, rows), node_prefix="320102", areas=AREAS)
+    t = board.total
+    assert t.persons == 7 and t.registered == 5  # outcomes 1,2,5,3,1 registered; 4 and 4 not
+    assert t.complete == 4 and round(t.rate or 0, 3) == round(5 / 7, 3)
+    # pension covered: p1 p2 p4 p6 (11); required: all 7 (none is 95) → 4/7
+    assert t.covered["AIC003"] == 4 and t.required["AIC003"] == 7
+    assert t.coverage("ALC003") is None  # everyone 95: not required, no rate
+    assert board.outcomes == {1: 2, 2: 1, 3: 1, 4: 2, 5: 1}
+    assert board.flags == {"DUP_PENSION": 1, "NAME_MISMATCH": 1, "NONLOCAL": 1, "DUP_BENEFIT_MEDICAL": 1}
+    assert board.uninsured == {"20": 2}
+    by_area = {a.code: f for a, f in board.areas}
+    assert by_area[A].persons == 4 and by_area[NODE].persons == 1 and by_area[B].persons == 2

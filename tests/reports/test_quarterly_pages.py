@@ -147,3 +147,19 @@ def test_expansion_lists_count_by_area_and_list_the_persons(client: Client, run)
     assert "乙" in values and "丙" in values and "甲" not in values  # 甲 has pension 12
     web_login(client, "east_reviewer")
     assert "丙" not in client.get("/reports/expansion/no_medical/").content.decode()
+
+
+def test_dashboard_figures_charts_and_drill(client: Client, run) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import re
+
+    web_login(client, "city_officer")
+    page = client.get("/dashboard/", {"node": "320100000000"}).content.decode()
+    assert 'id="kpi-rate">0.0%' in page and "echarts-6.1.0.min.js" in page
+    data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert [a["name"] for a in data["areas"]] == ["东城区", "西城区"]
+    assert data["coverage"][0] == {"name": "养老保险", "value": 33.3}  # 甲 of three, none exempt
+    assert data["outcomes"] == [{"code": 4, "name": "4 需调查登记", "value": 3}]
+    assert "/persons/?outcome=4&area=320100000000" in page  # a number opens the persons behind it
+    web_login(client, "east_reviewer")
+    assert client.get("/dashboard/", {"node": "320104000000"}).status_code == 404

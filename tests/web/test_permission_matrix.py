@@ -65,6 +65,7 @@ MATRIX: dict[str, tuple[str, str | None, set[str]]] = {
         "/reports/quarterly/?node=320104000000",
         REPORTS,
     ),
+    "dashboard": ("/dashboard/?node={village}", "/dashboard/?node=320104000000", REPORTS),
     "expansion_index": ("/reports/expansion/", None, REPORTS),
     "expansion_list": ("/reports/expansion/no_pension/?area={village}", None, REPORTS),
     "survey_campaigns": ("/survey/", None, SURVEY_OFFICE),

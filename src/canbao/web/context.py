@@ -21,6 +21,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     if user.can("compare.run"):
         items.append(("信息比对", "/runs/"))
     if user.can("report.view"):
+        items.append(("统计看板", "/dashboard/"))
         items.append(("季度报表", "/reports/quarterly/"))
     if user.can("report.view") and user.can("person.search"):
         items.append(("扩面名单", "/reports/expansion/"))
