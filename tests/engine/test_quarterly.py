@@ -118,7 +118,10 @@ def test_codes_are_checked_before_they_reach_sql() -> None:
 def test_dashboard_rates_coverage_and_codes(tmp_path: Path) -> None:
     from canbao.engine.report import dashboard
 
-    rows = [{**r, "complete": i % 2 == 0, "uninsured_reason": "20" if r["AIC003"] == "91" else ""} for i, r in enumerate(ROWS)]
+    rows = [
+        {**r, "complete": i % 2 == 0, "uninsured_reason": "20" if r["AIC003"] == "91" else ""}
+        for i, r in enumerate(ROWS)
+    ]
     board = dashboard.compute(write(tmp_path, rows), node_prefix="320102", areas=AREAS)
     t = board.total
     assert t.persons == 7 and t.registered == 5  # outcomes 1,2,5,3,1 registered; 4 and 4 not

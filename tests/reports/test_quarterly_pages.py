@@ -156,7 +156,9 @@ def test_dashboard_figures_charts_and_drill(client: Client, run) -> None:  # typ
     web_login(client, "city_officer")
     page = client.get("/dashboard/", {"node": "320100000000"}).content.decode()
     assert 'id="kpi-rate">0.0%' in page and "echarts-6.1.0.min.js" in page
-    data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    data = json.loads(
+        re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )  # type: ignore[union-attr]
     assert [a["name"] for a in data["areas"]] == ["东城区", "西城区"]
     assert data["coverage"][0] == {"name": "养老保险", "value": 33.3}  # 甲 of three, none exempt
     assert data["outcomes"] == [{"code": 4, "name": "4 需调查登记", "value": 3}]
