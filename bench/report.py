@@ -330,12 +330,16 @@ def measure(args: argparse.Namespace) -> list[tuple[str, dict[str, float], str]]
     print("quarterly report")
     city_node, county_node = Division.objects.get(code=CITY), Division.objects.get(code=county)
     record("service quarter_report, city", lambda: quarter_report(node=city_node, period=PERIOD), GOAL_REPORT)
-    record("service quarter_report, county", lambda: quarter_report(node=county_node, period=PERIOD), GOAL_REPORT)
+    record(
+        "service quarter_report, county", lambda: quarter_report(node=county_node, period=PERIOD), GOAL_REPORT
+    )
     q = quarter_report(node=node_for(None, CITY), period=PERIOD)
     print(f"    city 合计: col 2 {q.report.total.cells[2]:,}, col 7 {q.report.total.cells[7]:,}, "
           f"col 9 {q.report.total.cells[9]:,}; breaches {len(q.report.breaches)}")  # fmt: skip
     report = "/reports/quarterly/"
-    record("page, city (officer)", page(officer, report, {"node": CITY, "period": PERIOD}, "合计"), GOAL_REPORT)
+    record(
+        "page, city (officer)", page(officer, report, {"node": CITY, "period": PERIOD}, "合计"), GOAL_REPORT
+    )
     record("page, county (reviewer)", page(reviewer, report, {"node": county, "period": PERIOD}, "合计"), GOAL_REPORT)  # fmt: skip
 
     print("drill-down (50 persons a page)")
@@ -343,7 +347,9 @@ def measure(args: argparse.Namespace) -> list[tuple[str, dict[str, float], str]]
     col7 = q.report.total.cells[7]
     far = max(1, (col7 // 50) // 2)
     city_cell = {"node": CITY, "period": PERIOD}
-    record("合计 col 7, page 1", page(officer, cell, {**city_cell, "row": "合计", "col": "7"}, "共"), GOAL_DRILL)
+    record(
+        "合计 col 7, page 1", page(officer, cell, {**city_cell, "row": "合计", "col": "7"}, "共"), GOAL_DRILL
+    )
     record(f"合计 col 7, page {far:,}", page(officer, cell, {**city_cell, "row": "合计", "col": "7", "page": str(far)}), GOAL_DRILL)  # fmt: skip
     record("county row col 9, page 1", page(officer, cell, {**city_cell, "row": county, "col": "9"}, "共"), GOAL_DRILL)  # fmt: skip
     record("county row col 9, page 100", page(officer, cell, {**city_cell, "row": county, "col": "9", "page": "100"}), GOAL_DRILL)  # fmt: skip
@@ -356,12 +362,50 @@ def measure(args: argparse.Namespace) -> list[tuple[str, dict[str, float], str]]
 
     print("report files")
     record("CSV, city", page(officer, report, {"node": CITY, "period": PERIOD, "format": "csv"}), GOAL_REPORT)
-    record("XLSX, city", page(officer, report, {"node": CITY, "period": PERIOD, "format": "xlsx"}), GOAL_REPORT)
+    record(
+        "XLSX, city", page(officer, report, {"node": CITY, "period": PERIOD, "format": "xlsx"}), GOAL_REPORT
+    )
     return out
 
 
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def phase(name: str, args: argparse.Namespace) -> Any:
+    """Run one phase in its own process (its own peak memory); returns what it wrote as JSON."""
+    out = Path(args.home) / f"phase-{name}.json"
+    out.unlink(missing_ok=True)
+    subprocess.run(
+        [sys.executable, __file__, f"--{name}-phase", json.dumps(vars(args), default=str)], check=True
+    )
+    return json.loads(out.read_text()) if out.exists() else None
+
+
+def run_phase(name: str, options: argparse.Namespace) -> None:
+    import pyarrow.parquet as pq
+
+    from canbao.engine.report import files
+
+    persons = Path(options.home) / "run" / "persons.parquet"
+    result: Any = None
+    if name == "setup":
+        setup(options)
+    elif name == "prepare":
+        start = time.perf_counter()
+        timings = files.prepare(persons)
+        sizes = {f: round(persons.with_name(f).stat().st_size / 2**20) for f in (files.COUNTS, files.BY_AREA)}
+        rows = {
+            f: pq.ParquetFile(persons.with_name(f)).metadata.num_rows for f in (files.COUNTS, files.BY_AREA)
+        }
+        result = {"seconds": time.perf_counter() - start, "timings": timings, "mb": sizes, "rows": rows,
+                  "persons_mb": round(persons.stat().st_size / 2**20)}  # fmt: skip
+    else:
+        result = {"cases": measure(options)}
+    if result is not None:
+        result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["load"] = load_average()
+        (Path(options.home) / f"phase-{name}.json").write_text(json.dumps(result, ensure_ascii=False))
 
 
 def main() -> None:
@@ -377,36 +421,64 @@ def main() -> None:
     ap.add_argument("--home", default=str(Path(tempfile.gettempdir()) / "canbao-bench-report"))
     ap.add_argument("--reset", action="store_true")
     ap.add_argument("--setup-only", action="store_true")
+    ap.add_argument("--only-with", action="store_true", help="skip the measurement without the derived files")
     ap.add_argument("--append", type=Path)
     args = ap.parse_args()
-    os.environ["CANBAO_HOME"] = str(Path(args.home) / "home")
-    os.environ["DATABASE_URL"] = args.database_url
     m = machine()
     print(f"machine: {m['cpu']}, {m['cores']} cores, {m['ram']}, Python {m['python']}; load {load_average()}")
     if args.reset and Path(args.home).exists():
         shutil.rmtree(args.home)
     if not ready(args):
         print(f"setup: {args.persons:,} persons, database {args.database_url.rsplit('@')[-1]}", flush=True)
-        # In its own process, so that the measurement's peak memory is its own.
-        subprocess.run([sys.executable, __file__, "--setup-phase", json.dumps(vars(args), default=str)],
-                       check=True)  # fmt: skip
+        phase("setup", args)
     if args.setup_only:
         return
-    results = measure(args)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of the measuring process {peak:,.0f} MB; load {load_average()}")
+    from canbao.engine.report import files
+
+    run = Path(args.home) / "run"
+    phases: dict[str, Any] = {}
+    if not args.only_with:
+        for name in (files.COUNTS, files.BY_AREA):
+            (run / name).unlink(missing_ok=True)
+        print(
+            "== without the derived files (every page reads persons.parquet; as before the fix)", flush=True
+        )
+        phases["without"] = phase("measure", args)
+        print(f"  peak RSS {phases['without']['maxrss_mb']:,.0f} MB; load {phases['without']['load']}")
+    if not (
+        files.derived(run / "persons.parquet", files.COUNTS)
+        and files.derived(run / "persons.parquet", files.BY_AREA)
+    ):
+        prepared = phase("prepare", args)
+        print(f"== derived files written in {prepared['seconds']:.1f} s ({prepared['timings']}), sizes MB "
+              f"{prepared['mb']} (persons.parquet {prepared['persons_mb']} MB), rows {prepared['rows']}, "
+              f"peak RSS {prepared['maxrss_mb']:,.0f} MB", flush=True)  # fmt: skip
+    print("== with report_counts.parquet and persons_by_area.parquet", flush=True)
+    phases["with"] = phase("measure", args)
+    print(f"  peak RSS {phases['with']['maxrss_mb']:,.0f} MB; load {phases['with']['load']}")
+    rows = []
+    for i, (name, after, verdict) in enumerate(phases["with"]["cases"]):
+        before = phases["without"]["cases"][i][1] if "without" in phases else None
+        was = f"{before['median'] * 1000:,.0f} / {before['max'] * 1000:,.0f}" if before else "—"
+        rows.append(f"| {name} | {was} | {after['cold'] * 1000:,.0f} | {after['median'] * 1000:,.0f} / "
+                    f"{after['max'] * 1000:,.0f} | {verdict} |")  # fmt: skip
+    table = "| case | without: median / max ms | with: cold ms | with: median / max ms | goal |\n|---|---|---|---|---|\n"
+    print(table + "\n".join(rows))
     if args.append:
-        lines = [f"| {dt.date.today()} | {args.persons:,} | {name} | {f['cold'] * 1000:.0f} | {f['median'] * 1000:.0f} | "
-                 f"{f['max'] * 1000:.0f} | {verdict} |" for name, f, verdict in results]  # fmt: skip
         with args.append.open("a", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n")
+            fh.write(
+                f"\n{dt.date.today()}, {args.persons:,} persons, load {load_average()}\n\n"
+                + table
+                + "\n".join(rows)
+                + "\n"
+            )
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--setup-phase":
+    if len(sys.argv) == 3 and sys.argv[1].endswith("-phase"):
         options = argparse.Namespace(**json.loads(sys.argv[2]))
         os.environ["CANBAO_HOME"] = str(Path(options.home) / "home")
         os.environ["DATABASE_URL"] = options.database_url
-        setup(options)
+        run_phase(sys.argv[1][2:].removesuffix("-phase"), options)
     else:
         main()

@@ -16,6 +16,7 @@ from canbao.audit.models import AuditRecord
 from canbao.comparison.imports import import_extract
 from canbao.comparison.models import ComparisonRun
 from canbao.comparison.runs import comparison_run
+from canbao.engine.report import files
 from canbao.reports.models import HukouCount
 
 AS_OF = dt.date(2026, 9, 30)
@@ -81,6 +82,16 @@ def test_drill_from_total_cell_to_persons_and_back(client: Client, run) -> None:
     assert outside.status_code == 404
 
 
+def test_run_writes_the_report_files(run) -> None:  # type: ignore[no-untyped-def]
+    persons = Path(run.result_dir) / "persons.parquet"
+    counts = pq.read_table(persons.with_name(files.COUNTS))
+    assert sum(counts.column("n").to_pylist()) == pq.read_metadata(persons).num_rows == 3
+    assert pq.read_table(persons.with_name(files.BY_AREA)).column("AAB301").to_pylist() == sorted(
+        ["320102001001", "320102001002", "320104002001"]
+    )
+    assert "report_counts" in run.timings and "persons_by_area" in run.timings
+
+
 def test_breach_is_shown_with_row_column_and_persons(client: Client, run) -> None:  # type: ignore[no-untyped-def]
     path = Path(run.result_dir) / "persons.parquet"
     table = pq.read_table(path)
@@ -91,6 +102,7 @@ def test_breach_is_shown_with_row_column_and_persons(client: Client, run) -> Non
     import pyarrow as pa
 
     pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    files.prepare(path)  # the run's report files, as if the run had made these persons
     web_login(client, "east_reviewer")
     page = client.get("/reports/quarterly/", {"period": "2026Q3"}).content.decode()
     assert "逻辑关系校验未通过" in page and "320102001000 行，第 1 栏" in page

@@ -51,14 +51,14 @@ class Dashboard:
 
 def _figures_sql() -> str:
     parts = [
-        "count(*)",
-        "count(*) FILTER (WHERE outcome IN (1, 2, 3, 5))",
-        "count(*) FILTER (WHERE complete)",
+        "sum(__n)",
+        "sum(__n) FILTER (WHERE outcome IN (1, 2, 3, 5))",
+        "sum(__n) FILTER (WHERE complete)",
     ]
     for column, _name in LINES:
         parts += [
-            f"count(*) FILTER (WHERE {column} IN {COVERED})",
-            f"count(*) FILTER (WHERE {column} <> '95')",
+            f"sum(__n) FILTER (WHERE {column} IN {COVERED})",
+            f"sum(__n) FILTER (WHERE {column} <> '95')",
         ]
     return ", ".join(parts)
 
@@ -74,15 +74,15 @@ def _figures(values: tuple[object, ...]) -> Figures:
 def compute(persons: str, *, node_prefix: str, areas: list[Area]) -> Dashboard:
     sql = _figures_sql()
     with duckdb.connect() as con:
-        open_persons(con, persons, node_prefix=node_prefix, areas=areas)
+        open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
         total = _figures(con.execute(f"SELECT {sql} FROM p").fetchone() or (0,))  # noqa: S608 - constant SQL
         by_area = f"SELECT __area, {sql} FROM p GROUP BY ALL"  # noqa: S608 - constant SQL
         grouped = {r[0]: _figures(r[1:]) for r in con.execute(by_area).fetchall()}
-        outcomes = dict(con.execute("SELECT outcome, count(*) FROM p GROUP BY ALL ORDER BY 1").fetchall())
+        outcomes = dict(con.execute("SELECT outcome, sum(__n) FROM p GROUP BY ALL ORDER BY 1").fetchall())
         reasons = _codes(con, "survey_reasons")
         flags = _codes(con, "flags")
         uninsured = dict(con.execute(
-            "SELECT uninsured_reason, count(*) FROM p WHERE coalesce(uninsured_reason, '') <> '' GROUP BY ALL ORDER BY 2 DESC"
+            "SELECT uninsured_reason, sum(__n) FROM p WHERE coalesce(uninsured_reason, '') <> '' GROUP BY ALL ORDER BY 2 DESC"
         ).fetchall())  # fmt: skip
     listed = [(a, grouped.get(a.code, Figures())) for a in areas if not a.own or a.code in grouped]
     return Dashboard(
@@ -97,7 +97,7 @@ def compute(persons: str, *, node_prefix: str, areas: list[Area]) -> Dashboard:
 
 def _codes(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
     rows = con.execute(
-        f"SELECT v, count(*) FROM (SELECT unnest(string_split({column}, ';')) AS v FROM p "  # noqa: S608 - constant column
+        f"SELECT v, sum(__n) FROM (SELECT unnest(string_split({column}, ';')) AS v, __n FROM p "  # noqa: S608 - constant column
         f"WHERE coalesce({column}, '') <> '') GROUP BY ALL ORDER BY 2 DESC"
     ).fetchall()
     return {str(k): int(v) for k, v in rows if k}
@@ -109,6 +109,6 @@ def run_trend(persons_paths: list[tuple[str, str]], *, node_prefix: str) -> list
     sql = _figures_sql()
     with duckdb.connect() as con:
         for label, path in persons_paths:
-            open_persons(con, path, node_prefix=node_prefix, areas=[])
+            open_persons(con, path, node_prefix=node_prefix, areas=[], counts=True)
             out.append((label, _figures(con.execute(f"SELECT {sql} FROM p").fetchone() or (0,))))  # noqa: S608
     return out

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from canbao.engine.report import files
+
 UNINSURED = "('91', '92', '94')"
 
 
@@ -91,14 +93,21 @@ def _area_case(areas: list[Area]) -> str:
 
 
 def open_persons(
-    con: duckdb.DuckDBPyConnection, persons: str, *, node_prefix: str, areas: list[Area]
+    con: duckdb.DuckDBPyConnection, persons: str, *, node_prefix: str, areas: list[Area], counts: bool = False
 ) -> None:
-    """A view `p` of the node's persons with their report row in `__area` (NULL: no row)."""
-    if not node_prefix.isdigit():
-        raise ValueError(f"区划代码无效：{node_prefix!r}")
+    """A view `p` of the node's persons with their report row in `__area` (NULL: no row) and `__n`, how
+    many persons a row stands for: 1 a row in persons_by_area.parquet (when written) or persons.parquet,
+    or with `counts` the `n` of report_counts.parquet (when written). Sum `__n`, never count rows."""
+    source, n = persons, "1"
+    counted = files.derived(persons, files.COUNTS) if counts else None
+    listed = None if counts else files.derived(persons, files.BY_AREA)
+    if counted is not None:
+        source, n = str(counted), "n"
+    elif listed is not None:
+        source = str(listed)
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW p AS SELECT *, {_area_case(areas)} AS __area "  # noqa: S608 - digits only
-        f"FROM read_parquet('{_quoted(persons)}') WHERE starts_with(AAB301, '{node_prefix}')"
+        f"CREATE OR REPLACE TEMP VIEW p AS SELECT *, {_area_case(areas)} AS __area, {n} AS __n "  # noqa: S608 - digits only
+        f"FROM read_parquet('{_quoted(source)}') WHERE {files.area_range(node_prefix)}"
     )
 
 
@@ -109,9 +118,11 @@ def _quoted(path: str) -> str:
 def compute(persons: str, *, node_prefix: str, areas: list[Area], col1: dict[str, int],
             node_name: str = TOTAL) -> Report:  # fmt: skip
     """`persons`: path of a run's persons.parquet; `col1`: the 户籍人口数 entered per area code."""
-    counts = ", ".join(f"count(*) FILTER (WHERE {cond}) AS c{col}" for col, (_t, cond) in COLUMNS.items())
+    counts = ", ".join(
+        f"coalesce(sum(__n) FILTER (WHERE {cond}), 0) AS c{col}" for col, (_t, cond) in COLUMNS.items()
+    )
     with duckdb.connect() as con:
-        open_persons(con, persons, node_prefix=node_prefix, areas=areas)
+        open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
         grouped = f"SELECT __area, {counts} FROM p GROUP BY ALL"  # noqa: S608 - conditions are constants
         per_area = {r[0]: r[1:] for r in con.execute(grouped).fetchall()}
         total_counts = con.execute(f"SELECT {counts} FROM p").fetchone() or (0,) * len(COLUMNS)  # noqa: S608
@@ -134,12 +145,18 @@ def compute(persons: str, *, node_prefix: str, areas: list[Area], col1: dict[str
 
 def drill(persons: str, *, node_prefix: str, areas: list[Area], condition: str, row: str | None,
           limit: int, offset: int) -> tuple[int, list[dict[str, object]]]:  # fmt: skip
-    """The persons behind a cell (or a breach): count and one page, ordered by ID number."""
+    """The persons behind a cell (or a breach): count and one page (none when `limit` is 0), by ID number."""
     where = f"({condition})" + (" AND __area = $row" if row else "")
     params = {"row": row} if row else {}
+    area = next((a for a in areas if a.code == row), None)
+    if area is not None:  # implied by __area = $row, but a range the row groups' statistics can prune on
+        where += f" AND AAB301 = '{area.code}'" if area.own else f" AND {files.area_range(area.prefix)}"
     with duckdb.connect() as con:
+        open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
+        total = con.execute(f"SELECT coalesce(sum(__n), 0) FROM p WHERE {where}", params).fetchone()  # noqa: S608 - conditions are ours
+        if limit <= 0:
+            return int(total[0] if total else 0), []
         open_persons(con, persons, node_prefix=node_prefix, areas=areas)
-        total = con.execute(f"SELECT count(*) FROM p WHERE {where}", params).fetchone()  # noqa: S608 - conditions are ours
         cur = con.execute(
             f"SELECT pkey, AAC002, AAC003, AAC004, AAB301, population_group, outcome, AIC003, AKC003, ALC003, AJC003, "  # noqa: S608
             f"AMC003, flags, survey_reasons FROM p WHERE {where} ORDER BY pkey LIMIT {int(limit)} OFFSET {int(offset)}",

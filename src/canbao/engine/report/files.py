@@ -1,0 +1,71 @@
+"""Two files derived from a run's persons.parquet, written next to it once, so reports need not scan it.
+
+persons.parquet is sorted by pkey (the ID number), so every question about an area reads all its rows:
+at 10 M persons that is seconds for each report, dashboard and drill-down page. Written once when the
+run is made (and again by `prepare` if missing, e.g. for a run made before these files existed):
+
+- report_counts.parquet: how many persons (`n`) share each combination of the columns that every
+  report condition and dashboard figure reads (COUNT_COLUMNS). The report and the dashboard sum `n`
+  where they counted rows, so their conditions stay the same SQL, and they read thousands of rows, not
+  millions.
+- persons_by_area.parquet: the persons again, only the columns a drill-down shows or filters on,
+  sorted by (AAB301, pkey) in small row groups: a filter on an area's code range skips every row group
+  outside the area (min/max statistics), so a county's or a village's drill-down reads only its own.
+
+Both hold nothing that persons.parquet does not hold, in the same folder (same protection). Readers
+fall back to persons.parquet when a file is absent, with the same results.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import duckdb
+
+COUNTS = "report_counts.parquet"
+BY_AREA = "persons_by_area.parquet"
+COUNT_COLUMNS = ("AAB301", "population_group", "outcome", "AIC003", "AKC003", "ALC003", "AJC003", "AMC003",
+                 "flags", "survey_reasons", "complete", "uninsured_reason")  # fmt: skip
+LIST_COLUMNS = ("pkey", "AAC002", "AAC003", "AAC004")
+BY_AREA_ROW_GROUP = 100_000  # ~10 groups for a county of a 10 M city, one or two for a village
+
+
+def derived(persons: str | Path, name: str) -> Path | None:
+    """The derived file `name` of this persons.parquet, if it has been written."""
+    path = Path(persons).with_name(name)
+    return path if path.is_file() else None
+
+
+def prepare(persons: str | Path) -> dict[str, float]:
+    """Write both files next to `persons` (each atomically: a reader sees the whole file or none)."""
+    persons = Path(persons)
+    source = f"read_parquet('{str(persons).replace(chr(39), chr(39) * 2)}')"
+    counted = ", ".join(COUNT_COLUMNS)
+    timings: dict[str, float] = {}
+    with duckdb.connect() as con:
+        for name, sql, group in (
+            (COUNTS, f"SELECT {counted}, count(*) AS n FROM {source} GROUP BY ALL ORDER BY ALL", 1_000_000),  # noqa: S608
+            (BY_AREA, f"SELECT {', '.join(LIST_COLUMNS)}, {counted} FROM {source} ORDER BY AAB301, pkey",  # noqa: S608
+             BY_AREA_ROW_GROUP),
+        ):  # fmt: skip
+            start = time.perf_counter()
+            target = persons.with_name(name)
+            partial = target.with_name(f".{name}.partial")
+            con.execute(
+                f"COPY ({sql}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' "
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {group})"
+            )
+            os.replace(partial, target)
+            timings[name.removesuffix(".parquet")] = time.perf_counter() - start
+    return timings
+
+
+def area_range(prefix: str) -> str:
+    """SQL for "AAB301 starts with the digits `prefix`" as a range, which row-group statistics can prune."""
+    if not prefix.isdigit():
+        raise ValueError(f"区划代码无效：{prefix!r}")
+    # Exactly the strings starting with the prefix: [prefix, prefix with its last character raised by one)
+    # ('9' + 1 is ':').
+    return f"(AAB301 >= '{prefix}' AND AAB301 < '{prefix[:-1]}{chr(ord(prefix[-1]) + 1)}')"
