@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,17 @@ class QuarterReport:
     node: Division
     run: ComparisonRun
     areas: list[quarterly.Area]
-    report: quarterly.Report
+    col1: dict[str, int]
 
     @property
     def persons_path(self) -> str:
         return str(Path(self.run.result_dir) / "persons.parquet")
+
+    @cached_property
+    def report(self) -> quarterly.Report:
+        """Computed when first asked for: a drill-down page needs the run and the areas, not the report."""
+        return quarterly.compute(self.persons_path, node_prefix=self.node.prefix, areas=self.areas,
+                                 col1=self.col1, node_name=f"{self.node.name}合计")  # fmt: skip
 
 
 def quarter_run(period: str) -> ComparisonRun:
@@ -77,9 +84,7 @@ def quarter_report(*, node: Division, period: str) -> QuarterReport:
             "node_id", "count"
         )
     )
-    report = quarterly.compute(str(Path(run.result_dir) / "persons.parquet"), node_prefix=node.prefix,
-                               areas=areas, col1=col1, node_name=f"{node.name}合计")  # fmt: skip
-    return QuarterReport(period, node, run, areas, report)
+    return QuarterReport(period, node, run, areas, col1)
 
 
 def hukou_count_set(*, user: Any, node: Division, period: str, count: int, actor: AuditActor) -> None:

@@ -75,9 +75,11 @@ def compute(persons: str, *, node_prefix: str, areas: list[Area]) -> Dashboard:
     sql = _figures_sql()
     with duckdb.connect() as con:
         open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
-        total = _figures(con.execute(f"SELECT {sql} FROM p").fetchone() or (0,))  # noqa: S608 - constant SQL
-        by_area = f"SELECT __area, {sql} FROM p GROUP BY ALL"  # noqa: S608 - constant SQL
-        grouped = {r[0]: _figures(r[1:]) for r in con.execute(by_area).fetchall()}
+        # One pass: by area, and the whole node (the empty grouping set).
+        by_area = f"SELECT GROUPING(__area), __area, {sql} FROM p GROUP BY GROUPING SETS ((__area), ())"  # noqa: S608 - constant SQL
+        result = con.execute(by_area).fetchall()
+        total = next((_figures(r[2:]) for r in result if r[0] == 1), Figures())
+        grouped = {r[1]: _figures(r[2:]) for r in result if r[0] == 0}
         outcomes = dict(con.execute("SELECT outcome, sum(__n) FROM p GROUP BY ALL ORDER BY 1").fetchall())
         reasons = _codes(con, "survey_reasons")
         flags = _codes(con, "flags")

@@ -38,17 +38,18 @@ def derived(persons: str | Path, name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def prepare(persons: str | Path) -> dict[str, float]:
+def prepare(persons: str | Path, *, row_group: int = BY_AREA_ROW_GROUP) -> dict[str, float]:
     """Write both files next to `persons` (each atomically: a reader sees the whole file or none)."""
     persons = Path(persons)
     source = f"read_parquet('{str(persons).replace(chr(39), chr(39) * 2)}')"
     counted = ", ".join(COUNT_COLUMNS)
     timings: dict[str, float] = {}
     with duckdb.connect() as con:
+        con.execute("SET preserve_insertion_order = true")  # the file order is the drill-down's order
         for name, sql, group in (
             (COUNTS, f"SELECT {counted}, count(*) AS n FROM {source} GROUP BY ALL ORDER BY ALL", 1_000_000),  # noqa: S608
             (BY_AREA, f"SELECT {', '.join(LIST_COLUMNS)}, {counted} FROM {source} ORDER BY AAB301, pkey",  # noqa: S608
-             BY_AREA_ROW_GROUP),
+             row_group),
         ):  # fmt: skip
             start = time.perf_counter()
             target = persons.with_name(name)

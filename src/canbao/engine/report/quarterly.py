@@ -123,9 +123,11 @@ def compute(persons: str, *, node_prefix: str, areas: list[Area], col1: dict[str
     )
     with duckdb.connect() as con:
         open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
-        grouped = f"SELECT __area, {counts} FROM p GROUP BY ALL"  # noqa: S608 - conditions are constants
-        per_area = {r[0]: r[1:] for r in con.execute(grouped).fetchall()}
-        total_counts = con.execute(f"SELECT {counts} FROM p").fetchone() or (0,) * len(COLUMNS)  # noqa: S608
+        # One pass: the rows, and the total counted over the whole node (the empty grouping set).
+        grouped = f"SELECT GROUPING(__area), __area, {counts} FROM p GROUP BY GROUPING SETS ((__area), ())"  # noqa: S608 - conditions are constants
+        result = con.execute(grouped).fetchall()
+    per_area = {r[1]: r[2:] for r in result if r[0] == 0}
+    total_counts = next((r[2:] for r in result if r[0] == 1), (0,) * len(COLUMNS))
     cols = list(COLUMNS)
     rows: list[Row] = []
     for area in areas:
@@ -145,21 +147,26 @@ def compute(persons: str, *, node_prefix: str, areas: list[Area], col1: dict[str
 
 def drill(persons: str, *, node_prefix: str, areas: list[Area], condition: str, row: str | None,
           limit: int, offset: int) -> tuple[int, list[dict[str, object]]]:  # fmt: skip
-    """The persons behind a cell (or a breach): count and one page (none when `limit` is 0), by ID number."""
+    """The persons behind a cell (or a breach): count and one page (none when `limit` is 0), ordered by
+    area code (AAB301), then ID number (pkey): each village's or community's persons together."""
     where = f"({condition})" + (" AND __area = $row" if row else "")
     params = {"row": row} if row else {}
     area = next((a for a in areas if a.code == row), None)
     if area is not None:  # implied by __area = $row, but a range the row groups' statistics can prune on
         where += f" AND AAB301 = '{area.code}'" if area.own else f" AND {files.area_range(area.prefix)}"
     with duckdb.connect() as con:
+        con.execute("SET preserve_insertion_order = true")
         open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
         total = con.execute(f"SELECT coalesce(sum(__n), 0) FROM p WHERE {where}", params).fetchone()  # noqa: S608 - conditions are ours
         if limit <= 0:
             return int(total[0] if total else 0), []
         open_persons(con, persons, node_prefix=node_prefix, areas=areas)
+        # persons_by_area.parquet is in this order already: read in file order (insertion order is
+        # preserved), the scan stops at the page instead of sorting every matching person.
+        order = "" if files.derived(persons, files.BY_AREA) else "ORDER BY AAB301, pkey"
         cur = con.execute(
             f"SELECT pkey, AAC002, AAC003, AAC004, AAB301, population_group, outcome, AIC003, AKC003, ALC003, AJC003, "  # noqa: S608
-            f"AMC003, flags, survey_reasons FROM p WHERE {where} ORDER BY pkey LIMIT {int(limit)} OFFSET {int(offset)}",
+            f"AMC003, flags, survey_reasons FROM p WHERE {where} {order} LIMIT {int(limit)} OFFSET {int(offset)}",
             params,
         )
         names = [d[0] for d in cur.description]
