@@ -166,12 +166,12 @@ def persons_sql(n: int, out: Path) -> str:
              concat_ws(';', CASE WHEN rf < 30 THEN 'DUP_PENSION' END, CASE WHEN rf BETWEEN 30 AND 34 THEN 'DUP_MEDICAL' END,
                        CASE WHEN rf = 999 THEN 'DUP_BENEFIT_PENSION' END, CASE WHEN rf = 998 THEN 'DUP_BENEFIT_MEDICAL' END,
                        CASE WHEN rf % 100 = 7 THEN 'NAME_MISMATCH' END, CASE WHEN grp = 2 THEN 'NONLOCAL' END) AS flags,
-             CASE WHEN outcome IN (4, 5) THEN {_pick(["'UNINSURED'", "'PARTIAL'", "'UNINSURED;INFO_MISSING'", "'INTERRUPTED'"], "rr")}
+             CASE WHEN outcome IN (4, 5) THEN {_pick(["'UNINSURED'", "'PARTIAL'", "'UNINSURED;INFO_MISSING'", "'INTERRUPTED'"], "rs")}
                   ELSE '' END AS survey_reasons,
              CAST(grp AS INTEGER) AS population_group, rf < 850 AS complete,
              CASE WHEN rs < 500 THEN '1' END AS employment_status, NULL::VARCHAR AS employer_aab998,
              NULL::VARCHAR AS employer_name,
-             CASE WHEN outcome IN (4, 5) THEN {_pick(["''", "'20'", "'21'", "'30'", "'40'"], "rs")} END AS uninsured_reason,
+             CASE WHEN outcome IN (4, 5) AND rr < 200 THEN {_pick(["'20'", "'21'", "'30'", "'40'"], "rs")} END AS uninsured_reason,
              NULL::VARCHAR AS AAE014, NULL::VARCHAR AS AAE015
       FROM withid ORDER BY pkey
     ) TO '{out}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)

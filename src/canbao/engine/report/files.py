@@ -19,6 +19,7 @@ fall back to persons.parquet when a file is absent, with the same results.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +30,7 @@ BY_AREA = "persons_by_area.parquet"
 COUNT_COLUMNS = ("AAB301", "population_group", "outcome", "AIC003", "AKC003", "ALC003", "AJC003", "AMC003",
                  "flags", "survey_reasons", "complete", "uninsured_reason")  # fmt: skip
 LIST_COLUMNS = ("pkey", "AAC002", "AAC003", "AAC004")
-BY_AREA_ROW_GROUP = 100_000  # ~10 groups for a county of a 10 M city, one or two for a village
+ROW_GROUP = 100_000  # persons_by_area: ~10 groups for a county of a 10 M city, one or two for a village
 
 
 def derived(persons: str | Path, name: str) -> Path | None:
@@ -38,16 +39,19 @@ def derived(persons: str | Path, name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def prepare(persons: str | Path, *, row_group: int = BY_AREA_ROW_GROUP) -> dict[str, float]:
+def prepare(persons: str | Path, *, row_group: int = ROW_GROUP) -> dict[str, float]:
     """Write both files next to `persons` (each atomically: a reader sees the whole file or none)."""
     persons = Path(persons)
     source = f"read_parquet('{str(persons).replace(chr(39), chr(39) * 2)}')"
     counted = ", ".join(COUNT_COLUMNS)
     timings: dict[str, float] = {}
-    with duckdb.connect() as con:
+    with tempfile.TemporaryDirectory(prefix="canbao-report-") as spill, duckdb.connect() as con:
         con.execute("SET preserve_insertion_order = true")  # the file order is the drill-down's order
+        # Bounded like the comparison engine (the sort of 10 M persons would take most of the machine).
+        con.execute(f"SET memory_limit = '{os.environ.get('CANBAO_DUCKDB_MEMORY', '4GB')}'")
+        con.execute(f"SET temp_directory = '{spill}'")
         for name, sql, group in (
-            (COUNTS, f"SELECT {counted}, count(*) AS n FROM {source} GROUP BY ALL ORDER BY ALL", 1_000_000),  # noqa: S608
+            (COUNTS, f"SELECT {counted}, count(*) AS n FROM {source} GROUP BY ALL ORDER BY ALL", row_group),  # noqa: S608
             (BY_AREA, f"SELECT {', '.join(LIST_COLUMNS)}, {counted} FROM {source} ORDER BY AAB301, pkey",  # noqa: S608
              row_group),
         ):  # fmt: skip
