@@ -4,12 +4,16 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from canbao.accounts.policy import pending_step
+
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     """Navigation by role: only what the account may use."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if pending_step(user) is not None:  # the pledge or a password change first: nowhere else to go
+        return {"nav_items": [], "user_roles": "、".join(user.role_names), "user_node": user.node}
     items = [("首页", "/")]
     if user.node_id:
         items.append(("辖区", "/tree/"))
