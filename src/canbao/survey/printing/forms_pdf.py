@@ -7,6 +7,8 @@ Boxes carry the entry codes of the survey form (户口性质 1-7 and 个人身�
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from canbao.engine.codes import get_table
 from canbao.survey.printing.layout import GREY, HINT_FILL, PrintDoc
 from canbao.survey.printing.sheets import (
@@ -29,15 +31,19 @@ NOTES = (
 )
 
 
-def forms_pdf(doc: VillagePrint) -> bytes:
+def forms_pdf(doc: VillagePrint, progress: Callable[[int], None] | None = None) -> bytes:
     """Every person form, then every unit form, of the village: one page each."""
     pdf = PrintDoc(footer_left=doc.area.label, title=f"全民参保登记表 {doc.area.village}")
     for person in doc.persons:
         pdf.add_page()
         person_page(pdf, person, doc.area)
+        if progress:
+            progress(pdf.page_no())
     for unit in doc.units:
         pdf.add_page()
         unit_page(pdf, unit, doc.area)
+        if progress:
+            progress(pdf.page_no())
     if not doc.persons and not doc.units:
         pdf.add_page()
         pdf.put(LEFT, 60, WIDTH, 10, f"{doc.area.village}当前没有需要入户调查的对象。", size=12, align="C")
@@ -111,7 +117,9 @@ def person_page(pdf: PrintDoc, p: PersonSheet, area: Area) -> None:
     pdf.put(vx + 31, y + 1, 26, 5.2, "工作单位全称：", size=8.5, pad=0)
     pdf.put(vx + 54, y + 1, vw - 56, 5.2, p.employer, size=9.5, pad=0)
     pdf.blank(vx + 54, y + 6, vw - 56)
-    status = [(c, n, c == p.employment and not p.employer) for c, n in get_table("employment_status").codes.items()]
+    status = [
+        (c, n, c == p.employment and not p.employer) for c, n in get_table("employment_status").codes.items()
+    ]
     status[-1] = (status[-1][0], "已办理离退休手续或已领取养老待遇", status[-1][2])
     pdf.put(vx + 2, y + 8, 18, 5.2, "2. 无单位：", size=8.5, pad=0)
     pdf.options(vx + 19, y + 8, vw - 21, status, size=8, gap=2.0)
@@ -190,7 +198,7 @@ def _notes(pdf: PrintDoc, y: float, notes: tuple[str, ...]) -> None:
     pdf.put(LEFT, y, WIDTH, 5, "填写说明", size=8.5, pad=0)
     y += 5
     for note in notes:
-        pdf.set_font("notosanssc", size=7.5)
+        pdf.size(7.5)
         lines = pdf.wrap(note, WIDTH - 4)
         for i, line in enumerate(lines):
             pdf.set_text_color(*GREY)

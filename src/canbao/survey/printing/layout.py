@@ -38,6 +38,10 @@ class PrintDoc(FPDF):
     def __init__(self, *, landscape: bool = False, footer_left: str = "", title: str = "") -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.add_font(FONT, "", str(font_path()))
+        # The subset's bounding boxes are not recomputed on output (seconds for a village's glyphs):
+        # the whole font's box, kept in `head`, is a valid box for any subset of it.
+        self.fonts[FONT].ttfont.recalcBBoxes = False
+        self._wrapped: dict[tuple[str, float, float], list[str]] = {}
         self.set_font(FONT, size=10)
         self.set_auto_page_break(False)
         self.set_margins(15, 12, 15)
@@ -65,9 +69,9 @@ class PrintDoc(FPDF):
 
     def title_text(self, y: float, text: str, size: float = 20, spacing: float = 1.5) -> None:
         """A centred, bold-looking title (the font has one weight: fill and stroke thicken it)."""
-        self.set_font(FONT, size=size)
+        self.size(size)
         self.set_char_spacing(spacing)
-        width = self.get_string_width(text)
+        width = self.width(text)
         # q … Q: the text render mode is graphics state and would stay on for every later text.
         with self.local_context(text_mode=TextMode.FILL_STROKE, line_width=0.25):
             self.text((self.w - width) / 2, y, text)
@@ -81,9 +85,9 @@ class PrintDoc(FPDF):
         if not text:
             return
         size = self._fit(text, w - 2 * pad, size, min_size)
-        self.set_font(FONT, size=size)
+        self.size(size)
         text = self.clip(text, w - 2 * pad)
-        width = self.get_string_width(text)
+        width = self.width(text)
         if align == "C":
             tx = x + (w - width) / 2
         elif align == "R":
@@ -101,7 +105,7 @@ class PrintDoc(FPDF):
         """Text wrapped on characters (Chinese has no spaces) into at most `max_lines`, centred."""
         if not text:
             return
-        self.set_font(FONT, size=size)
+        self.size(size)
         lines = self.wrap(text, w - 2 * pad)
         if len(lines) > max_lines:
             lines = lines[: max_lines - 1] + [self.clip("".join(lines[max_lines - 1 :]), w - 2 * pad)]
@@ -110,29 +114,47 @@ class PrintDoc(FPDF):
         for i, line in enumerate(lines):
             self.text(x + pad, top + step * i + step * 0.5 + 0.36 * size * PT, line)
 
+    def size(self, size: float) -> None:
+        if self.font_size_pt != size:  # set_font always re-emits the font, even when unchanged
+            self.set_font(FONT, size=size)
+
+    def width(self, text: str) -> float:
+        """Width in mm at the current size: FPDF.get_string_width's general path (shaping, styles)
+        costs ~0.1 ms a call, and a village's forms measure tens of thousands of strings."""
+        widths = self.current_font.cw
+        return sum(widths[ord(ch)] for ch in text) * self.font_size / 1000
+
     def wrap(self, text: str, width: float) -> list[str]:
-        lines, line = [], ""
+        key = (text, width, self.font_size_pt)
+        cached = self._wrapped.get(key)
+        if cached is not None:
+            return cached
+        widths, scale = self.current_font.cw, self.font_size / 1000
+        lines, line, used = [], "", 0.0
         for ch in text:
-            if line and self.get_string_width(line + ch) > width:
+            w = widths[ord(ch)] * scale
+            if line and used + w > width:
                 lines.append(line)
-                line = ""
+                line, used = "", 0.0
             line += ch
+            used += w
         if line:
             lines.append(line)
+        self._wrapped[key] = lines
         return lines
 
     def clip(self, text: str, width: float) -> str:
-        if self.get_string_width(text) <= width:
+        if self.width(text) <= width:
             return text
-        while text and self.get_string_width(text + "…") > width:
+        while text and self.width(text + "…") > width:
             text = text[:-1]
         return text + "…"
 
     def _fit(self, text: str, width: float, size: float, min_size: float) -> float:
-        self.set_font(FONT, size=size)
-        while size > min_size and self.get_string_width(text) > width:
+        self.size(size)
+        while size > min_size and self.width(text) > width:
             size -= 0.5
-            self.set_font(FONT, size=size)
+            self.size(size)
         return size
 
     # -- boxes -----------------------------------------------------------------------------------------
@@ -140,15 +162,15 @@ class PrintDoc(FPDF):
         """A shaded label cell with its (possibly two-line) caption centred."""
         self.set_fill_color(*LABEL_FILL)
         self.rect(x, y, w, h, style="DF")
-        if self._fit(text, w - 2, size, size) <= size and self.get_string_width(text) <= w - 2:
+        self.size(size)
+        if "\n" not in text and self.width(text) <= w - 2:
             self.put(x, y, w, h, text, size=size, align="C", pad=1)
-        else:
-            self.set_font(FONT, size=size)
-            lines = self.wrap(text, w - 2)
+        else:  # "\n" marks where a caption may break; long pieces wrap on characters
+            lines = [line for piece in text.split("\n") for line in self.wrap(piece, w - 2)]
             step = size * PT * 1.25
             top = y + (h - step * len(lines)) / 2
             for i, line in enumerate(lines):
-                lw = self.get_string_width(line)
+                lw = self.width(line)
                 self.text(x + (w - lw) / 2, top + step * i + step * 0.5 + 0.36 * size * PT, line)
 
     def value(self, x: float, y: float, w: float, h: float, text: str, *, size: float = 10,
@@ -157,7 +179,7 @@ class PrintDoc(FPDF):
         if not text:
             return  # what the registry lacks stays blank, for the surveyor to fill in
         self._fit(text, w - 3, size, 8)
-        if self.get_string_width(text) <= w - 3:
+        if self.width(text) <= w - 3:
             self.put(x, y, w, h, text, size=size, align=align, min_size=8)
         else:
             self.put_lines(x, y, w, h, text, size=8, max_lines=max(1, int(h // 3.8)))
@@ -184,39 +206,41 @@ class PrintDoc(FPDF):
                 size: float = 8.5, row_h: float = 5.2, gap: float = 3.0) -> float:  # fmt: skip
         """Checkbox items (code, name, ticked) flowed left to right, wrapping within `w`.
 
-        The code stands before the box (as on the 遂宁 form: the surveyor types that number). Returns
-        the height used.
+        The entry code stands before the box (as on the 遂宁 form: the surveyor types that number).
+        A row is one string with an ideographic space where each box goes (one text object per row,
+        not three per item: a village prints thousands of these). Returns the height used.
         """
-        self.set_font(FONT, size=size)
-        box = size * PT * 0.95
-        cx, cy = x, y
+        self.size(size)
+        rows = self._option_rows(w, items, gap)
+        box = size * PT * 0.78  # inside the em of the space, with air on both sides
+        em = size * PT
+        for i, row in enumerate(rows):
+            top = y + i * row_h
+            self.text(x, top + row_h / 2 + 0.36 * size * PT, "".join(text for text, _, _ in row))
+            for _text, box_at, ticked in row:
+                self.checkbox(x + box_at + (em - box) / 2, top + (row_h - box) / 2, ticked, box)
+        return len(rows) * row_h
+
+    def _option_rows(self, w: float, items: Sequence[tuple[str, str, bool]],
+                     gap: float) -> list[list[tuple[str, float, bool]]]:  # fmt: skip
+        """Rows of (text piece, x of its box from the row start, ticked); pieces carry their gap."""
+        spaces = " " * max(1, round(gap / max(self.width(" "), 0.01)))
+        rows: list[list[tuple[str, float, bool]]] = [[]]
+        used = 0.0
         for code, name, ticked in items:
-            code_w = self.get_string_width(code) + (0.6 if code else 0)
-            item_w = code_w + box + 0.8 + self.get_string_width(name)
-            if cx > x and cx + item_w > x + w:
-                cx, cy = x, cy + row_h
-            baseline = cy + row_h / 2 + 0.36 * size * PT
-            if code:
-                self.set_text_color(*GREY)
-                self.text(cx, baseline, code)
-                self.set_text_color(0, 0, 0)
-            self.checkbox(cx + code_w, cy + (row_h - box) / 2, ticked, box)
-            self.set_font(FONT, size=size)
-            self.text(cx + code_w + box + 0.8, baseline, name)
-            cx += item_w + gap
-        return cy + row_h - y
+            piece = f"{code}\u3000{name}"
+            width = self.width(piece)
+            if rows[-1] and used + width > w:
+                rows.append([])
+                used = 0.0
+            rows[-1].append((piece + spaces, used + self.width(code), ticked))
+            used += width + self.width(spaces)
+        return rows
 
     def options_height(self, w: float, items: Sequence[tuple[str, str, bool]], *, size: float = 8.5,
                        row_h: float = 5.2, gap: float = 3.0) -> float:  # fmt: skip
-        self.set_font(FONT, size=size)
-        box = size * PT * 0.95
-        cx, rows = 0.0, 1
-        for code, name, _ in items:
-            item_w = self.get_string_width(code) + (0.6 if code else 0) + box + 0.8 + self.get_string_width(name)
-            if cx > 0 and cx + item_w > w:
-                cx, rows = 0.0, rows + 1
-            cx += item_w + gap
-        return rows * row_h
+        self.size(size)
+        return len(self._option_rows(w, items, gap)) * row_h
 
     def blank(self, x: float, y: float, w: float, caption: str = "", *, size: float = 9) -> None:
         """An underlined blank to write on, with an optional small caption under it."""
