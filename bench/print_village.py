@@ -22,7 +22,7 @@ STREETS = ["百子亭", "丹凤街", "北京东路", "太平北路", "珠江路"
 
 def synthetic(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
     from canbao.engine.codes import code_name, insurance_lines
-    from canbao.survey.printing.sheets import Area, PersonSheet, Status, UnitSheet, VillagePrint
+    from canbao.survey.printing.sheets import Area, PersonSheet, Status, UnitSheet, VillagePrint, name_key
 
     rnd = random.Random(seed)
     area = Area("江苏省", "南京市", "玄武区", "玄武门街道", "百子亭社区", "320102001001")
@@ -45,7 +45,7 @@ def synthetic(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
             reasons=rnd.sample(["未参保", "未参全", "中断", "信息缺失", "信息不准"], rnd.choice((1, 2))),
             team=f"第{rnd.randint(1, 4)}组", state="待调查",
         ))  # fmt: skip
-    persons.sort(key=lambda p: p.name)
+    persons.sort(key=lambda p: name_key(p.name))
     units = [UnitSheet(9000, area.code, "320102U0001", "91320102MA1W2X3Y4B", "南京玄武百货有限公司", "10",
                        "玄武区北京东路 18 号", ["无参保记录"], "第1组", "待调查")]  # fmt: skip
     return VillagePrint(area, None, None, persons, units)

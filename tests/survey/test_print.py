@@ -17,6 +17,7 @@ from canbao.cli.main import main
 from canbao.registry.models import Person
 from canbao.survey.models import Target
 from canbao.survey.printing.service import village_print
+from canbao.survey.printing.sheets import name_key
 from canbao.survey.printing.source import village_for_operator
 
 VILLAGE, WEST_VILLAGE = "320102001001", "320104002001"
@@ -80,12 +81,12 @@ def test_village_pdf_has_each_targets_name_and_masked_number_and_no_full_number(
 
 def test_forms_are_ordered_by_name_and_prefilled_from_the_registry(survey) -> None:
     targets = village_targets(survey)
-    first = min(targets, key=lambda t: t.person.aac003)
+    first = min(targets, key=lambda t: name_key(t.person.aac003))
     Person.objects.filter(pk=first.person.pk).update(
         aac010="测试省测试市东城区户籍地址", aic003="12", akc003="23"
     )
     doc = village_for_operator(village_code=VILLAGE, campaign_id=survey.campaign.pk)
-    assert [p.name for p in doc.persons] == sorted(t.person.aac003 for t in targets)
+    assert [p.name for p in doc.persons] == sorted((t.person.aac003 for t in targets), key=name_key)
     _name, data = village_print(doc=doc, output="forms", actor=OP)
     pdf = pdfium.PdfDocument(data)
     first_page = "".join(pdf[0].get_textpage().get_text_range().split())
@@ -227,3 +228,8 @@ def test_page_refuses_over_the_threshold_in_chinese(survey, client, settings) ->
     response = client.get(f"/survey/{survey.campaign.pk}/village/{VILLAGE}/summary.pdf")
     assert response.status_code == 403
     assert "需经上一级审核员审批" in response.content.decode()
+
+
+def test_names_sort_in_pinyin_order_as_paper_lists_do() -> None:
+    names = ["张伟", "王芳", "安琪", "赵敏", "何涛", "陈静"]
+    assert sorted(names, key=name_key) == ["安琪", "陈静", "何涛", "王芳", "张伟", "赵敏"]

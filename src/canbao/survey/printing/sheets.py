@@ -197,8 +197,14 @@ def unit_sheet(unit: Unit, *, target: Target | None = None) -> UnitSheet:
     )
 
 
+def name_key(name: str) -> bytes:
+    """Sort key: GB18030 bytes put the 3 755 common characters (GB 2312 level 1) in pinyin order, as
+    a village's paper lists are; rarer characters follow, in stroke order (level 2) or code order."""
+    return name.encode("gb18030", errors="replace")
+
+
 def _by_name(sheets: Iterable[PersonSheet]) -> list[PersonSheet]:
-    return sorted(sheets, key=lambda s: (s.name, s.id_masked, s.target_id or 0))
+    return sorted(sheets, key=lambda s: (name_key(s.name), s.id_masked, s.target_id or 0))
 
 
 def from_targets(targets: Iterable[Target], *, village: Division, campaign: Campaign) -> VillagePrint:
@@ -212,7 +218,7 @@ def from_targets(targets: Iterable[Target], *, village: Division, campaign: Camp
             persons.append(person_sheet(target.person, target=target))
         elif target.kind == "new_person":
             persons.append(new_person_sheet(target))
-    units.sort(key=lambda u: (u.name, u.target_id or 0))
+    units.sort(key=lambda u: (name_key(u.name), u.target_id or 0))
     return VillagePrint(Area.of(village), campaign, campaign.run, _by_name(persons), units)
 
 
@@ -227,7 +233,9 @@ def current_targets(campaign: Campaign, village: Division) -> Iterable[Target]:
 def from_run(run: ComparisonRun, *, village: Division) -> VillagePrint:
     """No campaign yet: whom a campaign on `run` would target in the village (services.campaign_create)."""
     persons = Person.objects.filter(outcome=4, in_population=True, placement=village)
-    units = Unit.objects.filter(needs_survey=True, placement=village).order_by("aab004", "id")
+    units = sorted(
+        Unit.objects.filter(needs_survey=True, placement=village), key=lambda u: name_key(u.aab004)
+    )
     return VillagePrint(
         Area.of(village), None, run, _by_name(person_sheet(p) for p in persons),
         [unit_sheet(u) for u in units],
