@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import TextMode
+from fpdf.fonts import TTFFont
 
 FONT = "notosanssc"
 PT = 0.3528  # mm per point
@@ -40,7 +41,10 @@ class PrintDoc(FPDF):
         self.add_font(FONT, "", str(font_path()))
         # The subset's bounding boxes are not recomputed on output (seconds for a village's glyphs):
         # the whole font's box, kept in `head`, is a valid box for any subset of it.
-        self.fonts[FONT].ttfont.recalcBBoxes = False
+        font = self.fonts[FONT]
+        assert isinstance(font, TTFFont)
+        font.ttfont.recalcBBoxes = False
+        self._widths: dict[int, float] = font.cw  # unicode → width in 1/1000 em
         self._wrapped: dict[tuple[str, float, float], list[str]] = {}
         self.set_font(FONT, size=10)
         self.set_auto_page_break(False)
@@ -121,7 +125,7 @@ class PrintDoc(FPDF):
     def width(self, text: str) -> float:
         """Width in mm at the current size: FPDF.get_string_width's general path (shaping, styles)
         costs ~0.1 ms a call, and a village's forms measure tens of thousands of strings."""
-        widths = self.current_font.cw
+        widths = self._widths
         return sum(widths[ord(ch)] for ch in text) * self.font_size / 1000
 
     def wrap(self, text: str, width: float) -> list[str]:
@@ -129,7 +133,7 @@ class PrintDoc(FPDF):
         cached = self._wrapped.get(key)
         if cached is not None:
             return cached
-        widths, scale = self.current_font.cw, self.font_size / 1000
+        widths, scale = self._widths, self.font_size / 1000
         lines, line, used = [], "", 0.0
         for ch in text:
             w = widths[ord(ch)] * scale

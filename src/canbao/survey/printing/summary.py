@@ -77,20 +77,21 @@ def _summary_page(pdf: PrintDoc, doc: VillagePrint, rows: Sequence[Sequence[str]
     left = 10.0
     pdf.title_text(17, TITLE, size=16, spacing=1)
     area = doc.area
-    x, y = left, 21.0
-    for name, caption, w in ((area.city, "市(州)", 34), (area.county, "县(区)", 34),
-                             (area.township, "镇(街道)", 40), (area.village, "村(社区)", 40)):  # fmt: skip
-        pdf.put(x, y, w - 12, 6, name, size=10, align="C", pad=0)
-        pdf.blank(x, y + 6, w - 12)
-        pdf.put(x + w - 12, y, 12, 6, caption, size=8.5, pad=0.5)
-        x += w
+    x: float = left
+    y: float = 21.0
+    for name, caption, span in ((area.city, "市(州)", 34.0), (area.county, "县(区)", 34.0),
+                                (area.township, "镇(街道)", 40.0), (area.village, "村(社区)", 40.0)):  # fmt: skip
+        pdf.put(x, y, span - 12, 6, name, size=10, align="C", pad=0)
+        pdf.blank(x, y + 6, span - 12)
+        pdf.put(x + span - 12, y, 12, 6, caption, size=8.5, pad=0.5)
+        x += span
     pdf.put(x + 6, y, 14, 6, "经办人：", size=9, pad=0)
     pdf.blank(x + 20, y + 6, 30)
     pdf.put(x + 54, y, 10, 6, "电话：", size=9, pad=0)
     pdf.blank(x + 64, y + 6, 30)
 
     top, h1, h2 = 30.0, 7.0, 6.0
-    x = left
+    x = float(left)
     for (text, width, span), first in zip(_groups(), _first_columns(), strict=True):
         has_sub = bool(COLUMNS[first][1])
         pdf.label(x, top, width, h1 if has_sub else h1 + h2, text, size=8.5)
