@@ -217,6 +217,13 @@ def test_pages_are_scoped(survey, client, username: str, village: str, status: i
     assert response.status_code == status
 
 
+def test_the_data_officer_prints_every_current_target_of_a_village(survey, client) -> None:
+    web_login(client, "city_officer")
+    response = client.get(f"/survey/{survey.campaign.pk}/village/{WEST_VILLAGE}/roster.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row - 1 == len(village_targets(survey, WEST_VILLAGE)) > 0
+
+
 def test_unknown_campaign_is_not_found(survey, client) -> None:
     web_login(client, "east_village")
     assert client.get(f"/survey/{survey.campaign.pk + 1}/village/{VILLAGE}/roster.xlsx").status_code == 404

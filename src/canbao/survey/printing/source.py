@@ -9,7 +9,7 @@ from canbao.divisions.models import Division
 from canbao.survey.errors import SurveyError
 from canbao.survey.models import Campaign
 from canbao.survey.printing.sheets import VillagePrint, current_targets, from_run, from_targets
-from canbao.survey.selectors import campaigns_visible, targets_of
+from canbao.survey.selectors import campaigns_visible
 
 # Who may print a village's forms: the village assistant (teams), the township (初审), the county
 # (审定) and the data officer who started the campaign. Surveyors receive paper from them.
@@ -33,11 +33,10 @@ def village_for_user(*, user: User, campaign_id: int, village_code: str) -> Vill
         or not village.prefix.startswith(campaign.node.prefix)
     ):
         raise NotFoundInScope()
-    targets = (
-        targets_of(user=user, campaign=campaign, village=village.code)
-        .exclude(state="accepted").select_related("form")
-    )  # fmt: skip
-    return from_targets(targets, village=village, campaign=campaign)
+    # The village is under the account's node (checked above), so all its targets are in scope; not
+    # `selectors.targets_of`, which narrows an account without a village or review role (the data
+    # officer) to its own teams' targets.
+    return from_targets(current_targets(campaign, village), village=village, campaign=campaign)
 
 
 def village_for_operator(*, village_code: str, campaign_id: int | None = None) -> VillagePrint:
