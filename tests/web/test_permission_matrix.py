@@ -77,6 +77,26 @@ MATRIX: dict[str, tuple[str, str | None, set[str]]] = {
         SURVEY_OFFICE,
     ),
     "survey_teams": ("/survey/{campaign}/teams/", None, SURVEY_OFFICE),
+    "survey_print_forms": (
+        "/survey/{campaign}/village/{village}/forms.pdf",
+        "/survey/{campaign}/village/320104002001/forms.pdf",
+        SURVEY_OFFICE,
+    ),
+    "survey_print_summary_pdf": (
+        "/survey/{campaign}/village/{village}/summary.pdf",
+        "/survey/{campaign}/village/320104002001/summary.pdf",
+        SURVEY_OFFICE,
+    ),
+    "survey_print_summary_xlsx": (
+        "/survey/{campaign}/village/{village}/summary.xlsx",
+        "/survey/{campaign}/village/320104002001/summary.xlsx",
+        SURVEY_OFFICE,
+    ),
+    "survey_print_roster": (
+        "/survey/{campaign}/village/{village}/roster.xlsx",
+        "/survey/{campaign}/village/320104002001/roster.xlsx",
+        SURVEY_OFFICE,
+    ),
 }
 # Not GET pages of a logged-in account, or needing state that their own tests build.
 EXEMPT = {

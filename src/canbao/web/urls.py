@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("canbao.web.urls_audit")),
     path("", include("canbao.web.urls_survey")),
     path("", include("canbao.web.urls_reports")),
+    path("", include("canbao.web.urls_survey_print")),
     path("api/", include("canbao.api.urls")),
 ]
