@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("canbao.web.urls_accounts")),
     path("", include("canbao.web.urls_units")),
     path("", include("canbao.web.urls_audit")),
+    path("", include("canbao.web.urls_mobile")),
     path("api/", include("canbao.api.urls")),
 ]
