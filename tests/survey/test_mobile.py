@@ -44,7 +44,9 @@ def phone(username: str) -> Client:
 
 def sync(client: Client, entries: list[dict]):  # type: ignore[no-untyped-def]
     token = client.get("/m/sync").json()["csrf"]
-    return client.post("/m/sync", json.dumps(entries), content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    return client.post(
+        "/m/sync", json.dumps(entries), content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
 
 
 def test_my_targets_only_my_teams_with_masked_numbers(survey, team) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +91,9 @@ def test_sync_is_idempotent_by_client_uuid(survey, team) -> None:  # type: ignor
     assert FormEvent.objects.filter(client_uuid=entry["client_uuid"]).count() == 1
     assert FormEvent.objects.filter(form__target=target).count() == 1
     form = SurveyForm.objects.get(target=target)
-    assert form.data["aac009"] == "21" and form.data["aac012"] == "27" and form.data["uninsured_reason"] == "20"
+    assert (
+        form.data["aac009"] == "21" and form.data["aac012"] == "27" and form.data["uninsured_reason"] == "20"
+    )
     assert form.aae005_masked == "139****5678" and form.aae011 == "s1"
     assert AuditRecord.objects.filter(action="survey_enter", actor="s1").count() == 1
 

@@ -76,7 +76,9 @@ def prefill(target: Target) -> dict[str, Any]:
         source = dict(form.data)
     elif target.person is not None:
         person = target.person
-        source = {item: getattr(person, item, "") or "" for item in (*TEXT_ITEMS, *FORM_TABLES) if item != "note"}
+        source = {
+            item: getattr(person, item, "") or "" for item in (*TEXT_ITEMS, *FORM_TABLES) if item != "note"
+        }
     values = {item: source.get(item, "") or "" for item in TEXT_ITEMS}
     for item in FORM_TABLES:
         stored = str(source.get(item, "") or "")
@@ -103,7 +105,9 @@ class EntryResult:
     again: bool = False  # the same submission had arrived before (a retry): nothing new was created
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "", False)} | {"status": self.status}
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "", False)} | {
+            "status": self.status
+        }
 
 
 def entries_sync(*, user: User, entries: list[Any], actor: AuditActor) -> list[EntryResult]:
@@ -130,7 +134,9 @@ def _one(user: User, entry: Any, actor: AuditActor) -> EntryResult:
         return EntryResult(uuid, "accepted", target_id=before, again=True)
     try:
         if entry.get("target_id") is not None:
-            form = form_enter(user=user, target_id=int(entry["target_id"]), data=data, client_uuid=uuid, actor=actor)
+            form = form_enter(
+                user=user, target_id=int(entry["target_id"]), data=data, client_uuid=uuid, actor=actor
+            )
         elif isinstance(entry.get("new_person"), dict):
             where = entry["new_person"]
             campaign = entry_campaigns(user=user).filter(pk=int(where.get("campaign") or 0)).first()

@@ -103,7 +103,8 @@ def _target_context(request: HttpRequest, target: Target) -> dict[str, Any]:
         values=prefill(target),
         state_name=STATE_NAMES[target.state],
         editable=target.state in EDITABLE and target.kind != "unit",
-        phone_hint=(form.aae005_masked if form else "") or (target.person.aae005_masked if target.person else ""),
+        phone_hint=(form.aae005_masked if form else "")
+        or (target.person.aae005_masked if target.person else ""),
         is_new=False,
     )
 
@@ -113,7 +114,9 @@ def _target_context(request: HttpRequest, target: Target) -> dict[str, Any]:
 def m_target(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "survey.enter")
     target = target_for(request.user, pk)  # type: ignore[arg-type]
-    audit_view(request, object_type="survey_target", object_ref=f"target:{target.pk}", detail={"page": "mobile"})
+    audit_view(
+        request, object_type="survey_target", object_ref=f"target:{target.pk}", detail={"page": "mobile"}
+    )
     return render(request, "web/mobile/form.html", _target_context(request, target))
 
 
@@ -156,7 +159,9 @@ def m_offline(request: HttpRequest) -> JsonResponse:
         pages[f"/m/targets/{target.pk}/"] = render_to_string("web/mobile/form.html", ctx, request=request)
     pages["/m/new/"] = render_to_string("web/mobile/form.html", _new_context(request) | {"source": "offline"},
                                         request=request)  # fmt: skip
-    audit_view(request, object_type="survey_targets", detail={"count": len(targets), "page": "mobile-offline"})
+    audit_view(
+        request, object_type="survey_targets", detail={"count": len(targets), "page": "mobile-offline"}
+    )
     return JsonResponse({"pages": pages})
 
 
