@@ -1,5 +1,6 @@
-"""A surveyor on a phone: two forms filled offline arrive exactly once when back online, then the
-review chain (township returns one, county accepts the other) and the registry's outcome 5 and history.
+"""A surveyor on a phone: two forms filled offline (a listed target and a person met at the door) arrive
+exactly once when back online, then the review chain (township returns one, county accepts the other)
+and the registry's outcome 5 and history.
 Also: the phone's checks (static/web/checks.js) say what the server's validators say."""
 
 from __future__ import annotations
@@ -53,44 +54,51 @@ def fill_form(page: Any, hukou: str, phone: str) -> None:
     page.wait_for_url("**/m/?saved=*")
 
 
-def test_two_forms_offline_arrive_once_then_return_accept_and_registry(
-    live_server,
-    survey,
-    phone,  # type: ignore[no-untyped-def]
-) -> None:
+def test_two_forms_offline_arrive_once_then_return_accept_and_registry(live_server, survey, phone) -> None:  # type: ignore[no-untyped-def]
+    """One listed target and one person met at the door (not on the list), both filled offline."""
     assistant = survey.users["east_village"]
     team = team_create(user=assistant, campaign=survey.campaign, village_code=VILLAGE, name="第一组",
                        member_ids=[survey.users["s1"].pk, survey.users["s2"].pk], actor=who(assistant))  # fmt: skip
-    first, second = Target.objects.filter(campaign=survey.campaign, village_id=VILLAGE).order_by("id")[:2]
-    targets_assign(user=assistant, team=team, target_ids=[first.pk, second.pk], actor=who(assistant))
+    listed = Target.objects.filter(campaign=survey.campaign, village_id=VILLAGE).order_by("id").first()
+    targets_assign(user=assistant, team=team, target_ids=[listed.pk], actor=who(assistant))
     base = live_server.url
+    newcomer = make_id("320102", "19900315", 321)
 
     page = phone.new_page()
     login(page, base, "s1", "/m/")
     page.wait_for_selector('body[data-offline-ready="1"]', timeout=15_000)  # worker installed, pages stored
-    assert first.person.aac002_masked in page.content()
+    assert listed.person.aac002_masked in page.content()
 
     phone.set_offline(True)
-    for target, hukou, number in ((first, "3", "13912345678"), (second, "1", "13812345678")):
-        page.goto(f"{base}/m/targets/{target.pk}/")
-        assert (
-            page.get_attribute("body", "data-source") == "offline"
-        )  # from the phone's cache, not the server
-        fill_form(page, hukou, number)
+    page.goto(f"{base}/m/targets/{listed.pk}/")
+    assert page.get_attribute("body", "data-source") == "offline"  # from the phone's cache, not the server
+    fill_form(page, "3", "13912345678")
+    page.goto(f"{base}/m/new/")
+    assert page.get_attribute("body", "data-source") == "offline"
+    page.fill(
+        "#f-aac002", newcomer[:-1] + ("1" if newcomer[-1] == "0" else "0")
+    )  # a mistyped check character
+    assert "校验码错误" in page.inner_text('.msg[data-for="aac002"]')
+    page.fill("#f-aac002", newcomer)
+    assert page.inner_text('.msg[data-for="aac002"]').startswith("有效：")
+    page.fill("#f-aac003", "门口新人")
+    fill_form(page, "1", "13812345678")
     entries = page.locator("#local-list li")
-    assert entries.count() == 2
     shown = [" ".join(t.split()) for t in entries.all_inner_texts()]
-    assert shown == [f"{first.person.aac003} 待同步", f"{second.person.aac003} 待同步"]
+    assert shown == [f"{listed.person.aac003} 待同步", "门口新人（新增） 待同步"]
     assert "待同步 2 条" in page.inner_text("#queue-count")
     assert not SurveyForm.objects.exists()
 
     phone.set_offline(False)  # the `online` event starts the sync
     page.wait_for_selector("#local", state="hidden", timeout=15_000)
-    uuids = [e.client_uuid for e in FormEvent.objects.filter(action="enter")]
-    assert len(uuids) == 2 and all(uuids)
+    events = list(FormEvent.objects.filter(action="enter"))
+    assert (
+        len(events) == 2 and len({e.client_uuid for e in events}) == 2 and all(e.client_uuid for e in events)
+    )
     assert SurveyForm.objects.count() == 2
-    assert {f.target_id for f in SurveyForm.objects.all()} == {first.pk, second.pk}
-    assert SurveyForm.objects.get(target=first).data["aac009"] == "21"  # short code 3 → 41号 21
+    found = Target.objects.get(kind="new_person")
+    assert found.added_by == "s1" and found.village_id == VILLAGE
+    assert SurveyForm.objects.get(target=listed).data["aac009"] == "21"  # short code 3 → 41号 21
     # Another sync (a reload, a later `online`) sends nothing again.
     page.reload()
     page.evaluate("window.CanbaoMobile.sync()")
@@ -101,17 +109,20 @@ def test_two_forms_offline_arrive_once_then_return_accept_and_registry(
         user = survey.users[name]
         form_step(user=user, target_id=target.pk, action=action, comment=comment, actor=who(user))
 
-    step("east_village", first, "submit")
-    step("east_village", second, "submit")
-    step("east_town", first, "return", "手机号码与本人核对不一致")
-    step("east_town", second, "pass")
-    step("east_reviewer", second, "accept")
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.state, second.state) == ("returned", "accepted")
-    person = Person.objects.get(pk=second.person_id)
-    assert person.outcome == 5 and person.aac009 == "11" and person.aae014 == "east_reviewer"
-    history = PersonHistory.objects.get(person=person, source__startswith="survey:")
+    step("east_village", listed, "submit")
+    step("east_village", found, "submit")
+    step("east_town", listed, "return", "手机号码与本人核对不一致")
+    step("east_town", found, "pass")
+    step("east_reviewer", found, "accept")
+    listed.refresh_from_db()
+    found.refresh_from_db()
+    assert (listed.state, found.state) == ("returned", "accepted")
+    person = Person.objects.get(pk=found.person_id)
+    assert person.outcome == 5 and person.population_group == 4 and person.aac009 == "11"
+    assert person.aac003 == "门口新人" and person.aae014 == "east_reviewer" and person.placement_id == VILLAGE
+    history = PersonHistory.objects.get(
+        person=person, source__startswith="survey:", reason="入户调查结果审定入库"
+    )
     assert history.after["outcome"] == 5
 
     # The returned form is back on the surveyor's phone with the reason.
@@ -124,7 +135,7 @@ def test_two_forms_offline_arrive_once_then_return_accept_and_registry(
     page = county.new_page()
     login(page, base, "east_reviewer", f"/persons/{person.pk}/")
     text = page.inner_text("main")
-    assert "已核实入库" in text and "入户调查结果审定入库" in text
+    assert "已核实入库" in text and "入户调查结果审定入库" in text and "门口新人" in text
     county.close()
 
 
