@@ -169,3 +169,30 @@ def test_phone_checks_match_the_server(browser) -> None:  # type: ignore[no-unty
         assert (js["valid"], js["message"]) == (py.valid, py.message), raw
     page.close()
     assert json.dumps(got)  # evaluated in the browser, not skipped
+
+
+def test_a_sync_after_the_session_ended_keeps_the_queue_until_login(live_server, survey, phone) -> None:  # type: ignore[no-untyped-def]
+    assistant = survey.users["east_village"]
+    team = team_create(user=assistant, campaign=survey.campaign, village_code=VILLAGE, name="第一组",
+                       member_ids=[survey.users["s1"].pk, survey.users["s2"].pk], actor=who(assistant))  # fmt: skip
+    target = Target.objects.filter(campaign=survey.campaign, village_id=VILLAGE).order_by("id").first()
+    targets_assign(user=assistant, team=team, target_ids=[target.pk], actor=who(assistant))
+    base = live_server.url
+    page = phone.new_page()
+    login(page, base, "s1", "/m/")
+    page.wait_for_selector('body[data-offline-ready="1"]', timeout=15_000)
+    phone.set_offline(True)
+    page.goto(f"{base}/m/targets/{target.pk}/")
+    fill_form(page, "3", "13912345678")
+    phone.clear_cookies()  # 30 minutes idle: the session is gone
+    phone.set_offline(False)
+    page.wait_for_selector("#login-needed", state="visible", timeout=15_000)
+    assert "待同步 1 条" in page.inner_text("#queue-count")
+    assert not SurveyForm.objects.exists()
+    page.click("#login-needed a")
+    page.fill('input[name="username"]', "s1")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"{base}/m/")
+    page.wait_for_selector("#local", state="hidden", timeout=15_000)
+    assert FormEvent.objects.filter(form__target=target, action="enter").count() == 1
