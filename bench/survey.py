@@ -73,7 +73,9 @@ def tree(villages: int) -> list[tuple[str, str, int, str]]:
             rows.append((town, f"第{c + 1}区{t + 1}街道", 4, county))
             for v in range(10):
                 if n < villages:
-                    rows.append((f"3201{c + 2:02d}{t + 1:03d}{v + 1:03d}", f"{c + 1}-{t + 1}-{v + 1}社区", 5, town))
+                    rows.append(
+                        (f"3201{c + 2:02d}{t + 1:03d}{v + 1:03d}", f"{c + 1}-{t + 1}-{v + 1}社区", 5, town)
+                    )
                     n += 1
     return rows
 
@@ -147,7 +149,9 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         for m in members:
             surveyors.append({"username": m.username, "pk": m.pk, "targets": ids})
     User.objects.all().update(pledge_accepted_at=timezone.now())
-    probe = user_create(username="probe", roles=["surveyor"], node_code=villages[0], password=PASSWORD, actor=op)
+    probe = user_create(
+        username="probe", roles=["surveyor"], node_code=villages[0], password=PASSWORD, actor=op
+    )
     User.objects.filter(pk=probe.pk).update(pledge_accepted_at=timezone.now())
     probe_info: dict[str, Any] = {"username": "probe", "pk": probe.pk}
     for s in [*surveyors, probe_info]:
@@ -158,7 +162,10 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         s["session"] = store.session_key
-    print(f"  {len(surveyors)} surveyors in {len(villages)} teams; set-up {time.perf_counter() - t0:.0f} s", flush=True)
+    print(
+        f"  {len(surveyors)} surveyors in {len(villages)} teams; set-up {time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
     return {"surveyors": surveyors, "probe": probe_info}
 
 
@@ -310,17 +317,19 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def serve(port: int, env: dict[str, str], threads: int) -> subprocess.Popen:
+def serve(port: int, env: dict[str, str], threads: int, log: Path) -> subprocess.Popen:
     canbao = Path(sys.executable).parent / "canbao"
-    proc = subprocess.Popen([str(canbao), "serve", "--port", str(port), "--threads", str(threads), "--no-worker"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    # The server's output goes to a file: a pipe nobody reads fills up and blocks the server.
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(canbao), "serve", "--port", str(port), "--threads", str(threads),
+                                 "--no-worker"], env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit(proc.stderr.read().decode() if proc.stderr else "server failed")  # noqa: B904
+                raise SystemExit(log.read_text(errors="replace"))  # noqa: B904
             time.sleep(0.2)
     raise SystemExit("server did not start")
 
@@ -363,7 +372,8 @@ def main() -> None:
     connections.close_all()
 
     port = free_port()
-    server = serve(port, env, args.threads)
+    server_log = Path(home) / "serve.log"
+    server = serve(port, env, args.threads, server_log)
     try:
         phones = [Phone(port, s) for s in built["surveyors"]]
         for p in phones:
@@ -392,7 +402,9 @@ def main() -> None:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("SELECT client_uuid, count(*) FROM survey_formevent WHERE action = 'enter' GROUP BY client_uuid")
+        cur.execute(
+            "SELECT client_uuid, count(*) FROM survey_formevent WHERE action = 'enter' GROUP BY client_uuid"
+        )
         arrived = dict(cur.fetchall())
     wanted = stats.sent - set(stats.refused)
     lost = wanted - set(arrived)
@@ -401,17 +413,27 @@ def main() -> None:
     unconfirmed = wanted - stats.accepted
     forms = len(stats.sent)
     all_posts = stats.single + stats.burst + stats.retry
-    ratio = statistics.median(stats.single) / statistics.median(stats.probe) if stats.probe and stats.single else 0
+    ratio = (
+        statistics.median(stats.single) / statistics.median(stats.probe)
+        if stats.probe and stats.single
+        else 0
+    )
     print(f"duration {elapsed:.0f} s; {len(phones)} surveyors; {stats.requests:,} requests carrying "
           f"{stats.entries_posted:,} entries ({forms:,} distinct forms, {stats.again:,} answered as already there)")  # fmt: skip
     print(f"forms/s {forms / elapsed:.1f}; requests/s {stats.requests / elapsed:.1f}")
     for name, values in (("single", stats.single), ("burst", stats.burst), ("retry", stats.retry),
                          ("all POST", all_posts), ("probe GET", stats.probe), ("idle GET", idle.probe)):  # fmt: skip
-        print(f"  {name:<10} n={len(values):>6,}  p50 {pct(values, 0.5):7.0f} ms  p95 {pct(values, 0.95):7.0f} ms")
-    print(f"errors {len(stats.errors)} {stats.errors[:3]}; refused {len(stats.refused)} {list(stats.refused.values())[:3]}")
+        print(
+            f"  {name:<10} n={len(values):>6,}  p50 {pct(values, 0.5):7.0f} ms  p95 {pct(values, 0.95):7.0f} ms"
+        )
+    print(
+        f"errors {len(stats.errors)} {stats.errors[:3]}; refused {len(stats.refused)} {list(stats.refused.values())[:3]}"
+    )
     print(f"single p50 ÷ probe GET p50 = {ratio:.1f}")
     print(f"database: {len(arrived):,} client_uuids; lost {len(lost)}, doubled {len(doubled)}, "
           f"not sent {len(stray)}, sent but unconfirmed {len(unconfirmed)}")  # fmt: skip
+    warnings = [line for line in server_log.read_text(errors="replace").splitlines() if "WARNING" in line]
+    print(f"server log: {len(warnings)} warnings {warnings[:2]}")
     load = os.getloadavg()
     print(f"load average after: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     ok = not lost and not doubled and not stray and not unconfirmed
