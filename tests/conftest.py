@@ -25,7 +25,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Tests that touch the database are marked `db`, so .ci/run can run them again on PostgreSQL.
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
-        if item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "client", "city"}:
+        if item.get_closest_marker("django_db") or fixtures & {
+            "db",
+            "transactional_db",
+            "live_server",
+            "client",
+            "city",
+        }:
             item.add_marker(pytest.mark.db)
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "canbao.comparison",
     "canbao.jobs",
     "canbao.survey",
+    "canbao.reports",
     "canbao.exports",
     "canbao.api",
     "canbao.web",
@@ -137,7 +138,14 @@ LOGGING = {
 }
 
 CANBAO = {
+    # Person lists longer than this need a higher-level reviewer's approval to export (ADR 0008);
+    # an approval is good for one download within EXPORT_APPROVAL_VALID_DAYS of the decision.
     "EXPORT_APPROVAL_THRESHOLD": 1000,
+    "EXPORT_APPROVAL_VALID_DAYS": 7,
+    # The audit log is kept at least this long; below 180 days every process refuses to start
+    # (docs/operations-audit.md). AUDIT_EXPORT_MAX_ROWS caps one export of the log.
+    "AUDIT_RETENTION_DAYS": 180,
+    "AUDIT_EXPORT_MAX_ROWS": 200_000,
     # Background jobs (canbao.jobs): a running job's heartbeat is written this often; a job whose
     # worker is on another machine and silent this long is re-queued when a worker starts; after
     # this many interrupted attempts it fails instead.
@@ -151,3 +159,25 @@ CANBAO = {
 FILE_UPLOAD_TEMP_DIR = str(sub("uploads", "tmp"))
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# REST API (canbao.api, ADR 0006): bearer tokens only (no session, so no CSRF exposure), JSON only
+# (no browsable API), one error shape, the token endpoint throttled per address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["canbao.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "canbao.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api_token": "30/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "全民参保登记信息系统 接口",
+    "DESCRIPTION": "只读查询人员与单位；按账号管辖范围过滤，所有访问记入审计日志。身份证号码、电话只返回脱敏形式。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

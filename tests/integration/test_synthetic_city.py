@@ -91,6 +91,34 @@ def test_import_compare_publish_export(
     )
     assert not PersonHistory.objects.exists()
 
+    # The quarterly report: every identity holds at the city and in every county, and the CLI's CSV has
+    # a row per child area plus 合计, whose cells are the sums.
+    from canbao.divisions.models import Division
+    from canbao.reports.services import quarter_report
+
+    top = Division.objects.filter(level=2).order_by("code").first()
+    for node in [top, *top.children.all()]:
+        q = quarter_report(node=node, period="2026Q3")
+        assert not q.report.breaches, (node.code, q.report.breaches)
+    city_report = quarter_report(node=top, period="2026Q3").report
+    assert city_report.total.cells[2] == counts["population_group"]["1"]
+    assert (
+        sum(city_report.total.cells[c] for c in (3, 5, 6, 7)) - city_report.total.cells[4]
+        == city_report.total.cells[1]
+    )
+    report_csv = tmp_path / "q.csv"
+    assert (
+        main(["report", "quarterly", "--period", "2026Q3", "--node", top.code, "--out", str(report_csv)]) == 0
+    )
+    with report_csv.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0] == ["AAB301", *map(str, range(1, 18))] and table[-1][0] == "合计"
+    assert [r[0] for r in table[1:-1]][: top.children.count()] == sorted(
+        top.children.values_list("code", flat=True)
+    )
+    for col in range(1, 18):
+        assert int(table[-1][col]) == sum(int(r[col]) for r in table[1:-1])
+
     out = tmp_path / "registry.csv"
     assert main(["export", "registry", "--out", str(out)]) == 0
     with out.open(encoding="utf-8-sig", newline="") as fh:

@@ -334,20 +334,33 @@ def test_summary_export(compared: ComparisonRun, client: Client) -> None:
     assert '"masked":true' in record.detail
 
 
-def test_person_list_export_over_the_threshold_is_refused(
+def test_person_list_export_over_the_threshold_needs_approval(
     compared: ComparisonRun, client: Client, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.CANBAO = {**settings.CANBAO, "EXPORT_APPROVAL_THRESHOLD": 1}
     response = client.get(f"/runs/{compared.pk}/deceased/", {"format": "xlsx"})
-    body = response.content.decode()
-    assert response.status_code == 403 and response["Content-Type"].startswith("text/html")
-    assert "共 2 行，超过 1 行" in body and "审批" in body
-    refused = AuditRecord.objects.get(action="export", result="refused")
-    assert refused.actor == "city_officer" and '"threshold":1' in refused.detail
+    assert response.status_code == 302 and response["Location"].startswith("/exports/new/")
+    held = AuditRecord.objects.get(action="export", result="approval_required")
+    assert held.actor == "city_officer" and '"threshold":1' in held.detail and '"rows":2' in held.detail
     # Units are not a person list; a narrower scope under the threshold exports.
     assert client.get(f"/runs/{compared.pk}/units/", {"format": "xlsx"}).status_code == 200
     narrowed = client.get(f"/runs/{compared.pk}/deceased/", {"format": "xlsx", "area": "320102000000"})
     assert narrowed.status_code == 200
+    # Request → a peer data officer at the city (the deployment's top node) approves → one download.
+    form = client.get(response["Location"])
+    assert "疑似死亡后继续参保或领取待遇名单" in form.content.decode() and "2" in form.content.decode()
+    spec = form.context["spec_json"]
+    created = client.post("/exports/new/", {"kind": "run_list", "spec": spec, "reason": "核查疑似死亡人员"})
+    assert created.status_code == 302
+    staff_create(username="city_officer2", roles=["data_officer"], node_code="320100000000", password=PASSWORD,
+                actor=OPERATOR)  # fmt: skip
+    pk = created["Location"].strip("/").split("/")[-1]
+    login(client, "city_officer2")
+    assert client.post(f"/exports/{pk}/decide/", {"decision": "approve"}).status_code == 302
+    login(client, "city_officer")
+    cells = xlsx_cells(client.post(f"/exports/{pk}/download/"))
+    assert mask_id(E_DEAD) in cells and mask_id(W_DEAD) in cells
+    assert client.post(f"/exports/{pk}/download/").status_code == 409
 
 
 # ------------------------------------------------------------------------------- scoping and audit

@@ -32,28 +32,28 @@ ROLES: dict[str, Role] = {
             "data_officer",
             "数据管理员",
             False,
-            "person.view person.search unit.view import.run compare.run report.view report.quarterly export.list survey.campaign survey.progress",
+            "person.view person.search unit.view import.run compare.run report.view report.quarterly export.list survey.campaign survey.progress export.approve",
         ),
         _r(
             "county_reviewer",
             "县级审核员",
             False,
-            "person.view person.search unit.view report.view survey.approve survey.progress change.approve2",
+            "person.view person.search unit.view report.view survey.approve survey.progress change.approve2 export.list export.approve",
         ),
         _r(
             "township_clerk",
             "镇街经办员",
             False,
-            "person.view person.search unit.view report.view survey.review1 survey.progress counter.collect change.enter change.approve1 change.review2",
+            "person.view person.search unit.view report.view survey.review1 survey.progress counter.collect change.enter change.approve1 change.review2 export.list export.approve",
         ),
         _r(
             "village_assistant",
             "村社协理员",
             False,
-            "person.view person.search unit.view survey.teams survey.assign survey.enter survey.submit survey.progress",
+            "person.view person.search unit.view survey.teams survey.assign survey.enter survey.submit survey.progress export.list",
         ),
         _r("surveyor", "调查员", False, "survey.assigned survey.enter"),
-        _r("viewer", "查询员", False, "person.view person.search unit.view report.view"),
+        _r("viewer", "查询员", False, "person.view person.search unit.view report.view export.list"),
     ]
 }
 

@@ -17,9 +17,12 @@ COMMAND_MODULES = [
     "canbao.cli.importing",
     "canbao.cli.compare",
     "canbao.cli.export",
+    "canbao.cli.survey",
     "canbao.cli.users",
     "canbao.cli.audit",
     "canbao.cli.keys",
+    "canbao.cli.report",
+    "canbao.cli.home",
     "canbao.cli.serve",
     "canbao.cli.worker",
     "canbao.cli.demo",
@@ -48,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from canbao.core.home import restrict_umask
+
+    restrict_umask()  # everything written under $CANBAO_HOME may hold person data
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

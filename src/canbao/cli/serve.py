@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from canbao.cli.common import setup_django
+from canbao.cli.common import fail, setup_django
+from canbao.cli.home import encrypted_home_guard
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    refusal = encrypted_home_guard()  # ADR 0007: person data under $CANBAO_HOME needs an encrypted volume
+    if refusal:
+        return fail(refusal)
     setup_django()
     serve(port=args.port, threads=args.threads, worker=not args.no_worker)
     return 0

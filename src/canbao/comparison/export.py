@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from canbao.audit.services import AuditActor, audit_record
 from canbao.comparison.runs import CompareRefused, latest_published_run
-from canbao.core.crypto import lookup_hashes
+from canbao.core.crypto import hash_aliases, lookup_hashes
 from canbao.registry.models import Person
 
 COLUMNS = [
@@ -36,13 +36,16 @@ def registry_rows(persons_file: Path) -> Iterator[list[dict[str, Any]]]:
     for batch in pq.ParquetFile(persons_file).iter_batches(batch_size=BATCH):
         rows = batch.to_pylist()
         keyed = [r for r in rows if r["AAC002"]]
-        hashes = lookup_hashes([r["AAC002"] for r in keyed])
+        numbers = [r["AAC002"] for r in keyed]
+        hashes = lookup_hashes(numbers)
+        aliases = hash_aliases(numbers, hashes)  # during a key rotation: the old keys' hashes too
+        wanted = list(aliases)
         db: dict[str, tuple[Any, ...]] = {}
-        for start in range(0, len(hashes), 5000):
-            for rec in Person.objects.filter(aac002_hash__in=hashes[start : start + 5000]).values_list(
+        for start in range(0, len(wanted), 5000):
+            for rec in Person.objects.filter(aac002_hash__in=wanted[start : start + 5000]).values_list(
                 "aac002_hash", "aac001", "aae011", "aae036", "aae014", "aae015"
             ):
-                db[rec[0]] = rec[1:]
+                db[aliases[rec[0]]] = rec[1:]
         by_no = {}
         unkeyed = [r["pkey"][1:] for r in rows if not r["AAC002"]]
         if unkeyed:

@@ -120,9 +120,9 @@ def publish_persons(
             Person.objects.filter(in_population=True).exclude(source_run=run_id).values_list("pk", flat=True)
         )
     else:
-        from canbao.core.crypto import lookup_hashes
+        from canbao.core.crypto import hash_aliases
 
-        hashes = lookup_hashes(left)
+        hashes = list(hash_aliases(left))  # during a key rotation: the old keys' hashes too
         leaving = (
             list(
                 Person.objects.filter(in_population=True, aac002_hash__in=hashes).values_list("pk", flat=True)

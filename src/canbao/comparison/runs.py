@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import time
 from collections.abc import Callable
@@ -133,9 +134,15 @@ def comparison_run(
             progress(text)
 
     try:
+        survey = survey_input(as_of)
+        if survey is not None:  # the run record names this input too, with a digest of its rows
+            digest = hashlib.sha256(str(survey.to_pydict()).encode()).hexdigest()
+            run.inputs = [*record, {"kind": "survey_result", "order": 0, "file": "(入户调查审定结果)",
+                                    "sha256": digest, "as_of": as_of.isoformat(), "rows": survey.num_rows}]  # fmt: skip
+            run.save(update_fields=["inputs"])
         result = run_comparison(
             extracts=extracts, divisions=divisions_table(), as_of=as_of, out_dir=result_dir, top_node=top.code,
-            survey=survey_input(as_of), rules=rules, backend=backend, progress=step,
+            survey=survey, rules=rules, backend=backend, progress=step,
         )  # fmt: skip
         if progress:
             progress("入库中")

@@ -2,54 +2,18 @@
 
 Unlike `canbao export registry` (an unmasked machine file for the operator), these are for people:
 rows come from `results.py` already masked and scoped, and `core.xlsx` neutralises every text cell.
-A person list longer than EXPORT_APPROVAL_THRESHOLD rows needs a reviewer's approval (a later issue);
-until that flow exists such an export is refused (and the refusal audited).
+The run's person lists are exported through `canbao.exports` (lists.py: "run_list"), where a list
+longer than EXPORT_APPROVAL_THRESHOLD rows needs a higher-level reviewer's approval (ADR 0008).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 
 from canbao.audit.services import AuditActor, audit_record
 from canbao.comparison.models import ComparisonRun
-from canbao.comparison.results import RunList, RunRows, RunSummary
+from canbao.comparison.results import RunSummary
 from canbao.core.xlsx import Sheet, xlsx_bytes
-
-
-class ExportRefused(Exception):
-    """The export is not allowed as asked; the message (Chinese) says why."""
-
-
-def export_threshold() -> int:
-    return int(settings.CANBAO["EXPORT_APPROVAL_THRESHOLD"])
-
-
-def run_list_export(*, rows: RunRows, actor: AuditActor) -> tuple[str, bytes]:
-    """One list of a run as XLSX: (file name, bytes)."""
-    spec: RunList = rows.spec
-    run, n = rows.run, rows.count()
-    detail = {"run": run.pk, "list": spec.key, "scope": rows.scope.prefix, "rows": n, "masked": True}
-    limit = export_threshold()
-    if spec.person_list and n > limit:
-        with transaction.atomic():
-            audit_record(
-                actor=actor, action="export", object_type="run_list", object_ref=f"run:{run.pk}:{spec.key}",
-                result="refused", detail={**detail, "threshold": limit},
-            )  # fmt: skip
-        raise ExportRefused(
-            f"该名单共 {n} 行，超过 {limit} 行。导出超过 {limit} 行的人员名单需经上一级审核员审批，"
-            "审批功能尚未开放；请按区划缩小范围后分批导出。"
-        )
-    header = [label for _, label in spec.columns]
-    body = ([row[key] for key, _ in spec.columns] for row in rows.iter_all())
-    data, written = xlsx_bytes([Sheet(spec.title[:31], header, body)])
-    with transaction.atomic():
-        audit_record(
-            actor=actor, action="export", object_type="run_list", object_ref=f"run:{run.pk}:{spec.key}",
-            detail={**detail, "rows": written},
-        )  # fmt: skip
-    return f"比对{run.pk}-{spec.title}-{rows.scope.label}.xlsx", data
 
 
 def run_summary_export(

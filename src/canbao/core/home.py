@@ -8,8 +8,17 @@ from pathlib import Path
 
 def home() -> Path:
     path = Path(os.environ.get("CANBAO_HOME", "var")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def restrict_umask() -> None:
+    """Files and folders this process creates are private to the service account (0600/0700).
+
+    DuckDB, Arrow, the CSV/XLSX writers and SQLite create their files with the process umask, so
+    this one call covers staged Parquet, run outputs, exports and the database file (ADR 0007).
+    """
+    os.umask(0o077)
 
 
 def sub(*parts: str) -> Path:

@@ -66,11 +66,16 @@ def persons_upsert(
         fresh = next_no == 1
         for chunk in _chunks(rows, CHUNK):
             seen: set[str] = set()  # per chunk; across chunks the unique index on aac002_hash decides
-            hashes = crypto.lookup_hashes([r["aac002"] for r in chunk])
+            numbers = [r["aac002"] for r in chunk]
+            hashes = crypto.lookup_hashes(numbers)
             # Into an empty table (a first publish) there is nothing to look up: skip 5,000-key queries.
-            existing = (
-                {} if fresh else {p.aac002_hash: p for p in Person.objects.filter(aac002_hash__in=hashes)}
-            )
+            existing: dict[str, Person] = {}
+            if not fresh:
+                # During a key rotation a person may still be under an old key's hash: find it by any.
+                aliases = crypto.hash_aliases(numbers, hashes)
+                existing = {
+                    aliases[p.aac002_hash]: p for p in Person.objects.filter(aac002_hash__in=list(aliases))
+                }
             phones = [r.get("aae005") or "" for r in chunk]
             phone_hashes = crypto.lookup_hashes(phones)
             no_phone_hash = crypto.lookup_hash("")  # what an empty phone hashes to, once per chunk
@@ -112,7 +117,11 @@ def persons_upsert(
                     if _comparable(getattr(person, f)) != _comparable(v):
                         before[f], after[f] = _json(getattr(person, f)), _json(v)
                         setattr(person, f, v)
-                if "aae005" in row and phone_hash != (person.aae005_hash or no_phone_hash):
+                if (
+                    "aae005" in row
+                    and phone_hash != (person.aae005_hash or no_phone_hash)
+                    and not _same_under_old_key(person, phone)
+                ):
                     before["aae005"], after["aae005"] = person.aae005_masked, mask_phone(phone)
                     person.aae005_hash, person.aae005_masked = (
                         (phone_hash, mask_phone(phone)) if phone else ("", "")
@@ -162,6 +171,16 @@ def persons_upsert(
             counts.created += len(new_people)
             counts.changed += len(changed)
     return counts
+
+
+def _same_under_old_key(person: Person, phone: str) -> bool:
+    """During a key rotation a person not yet re-hashed keeps the old key's hash of an unchanged phone."""
+    kid = person.aae005_cipher.partition(":")[0]
+    return (
+        bool(phone and person.aae005_cipher)
+        and kid != crypto.load_keyring().current
+        and crypto.hash_matches(phone, person.aae005_hash, kid=kid)
+    )
 
 
 def persons_leave_population(

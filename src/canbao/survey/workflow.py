@@ -40,6 +40,15 @@ ACTION_NAMES = {"enter": "录入", "submit": "提交初审", "pass": "初审通�
                 "accept": "审定通过", "county_return": "退回乡镇"}  # fmt: skip
 
 
+OFFICE_CAPS = ("survey.campaign", "survey.progress", "survey.teams", "survey.review1", "survey.approve",
+               "counter.collect")  # fmt: skip
+
+
+def sees_all_targets(user: User) -> bool:
+    """Office roles see every target under their node; a surveyor only its teams' targets."""
+    return any(user.can(c) for c in OFFICE_CAPS)
+
+
 def target_for(user: User, target_id: int, *, for_update: bool = False) -> Target:
     """The target if the account may act on it: under its node, and for a surveyor, in its team."""
     if user.node is None:
@@ -52,7 +61,7 @@ def target_for(user: User, target_id: int, *, for_update: bool = False) -> Targe
     ).first()
     if target is None:
         raise NotFoundInScope()
-    if not (user.can("survey.teams") or user.can("survey.review1") or user.can("survey.approve")):
+    if not sees_all_targets(user):
         # A surveyor: only the targets of a team it belongs to.
         if target.team_id is None or not target.team.members.filter(pk=user.pk).exists():  # type: ignore[union-attr]
             raise NotFoundInScope()
@@ -61,7 +70,8 @@ def target_for(user: User, target_id: int, *, for_update: bool = False) -> Targe
 
 def form_enter(*, user: User, target_id: int, data: dict[str, Any], client_uuid: str = "",
                actor: AuditActor) -> SurveyForm:  # fmt: skip
-    if not user.can("survey.enter"):
+    """A surveyor's entry, or a township clerk's collection at the counter (44号 第十三条)."""
+    if not (user.can("survey.enter") or user.can("counter.collect")):
         raise NotFoundInScope()
     if client_uuid:
         done = FormEvent.objects.filter(client_uuid=client_uuid).select_related("form").first()
@@ -141,7 +151,8 @@ def form_step(*, user: User, target_id: int, action: str, comment: str = "", act
     if action not in TRANSITIONS:
         raise SurveyError("未知操作")
     capability, sources, dest = TRANSITIONS[action]
-    if not user.can(capability):
+    counter = action == "submit" and user.can("counter.collect")  # a clerk submits what it collected
+    if not (user.can(capability) or counter):
         raise NotFoundInScope()
     comment = " ".join(comment.split())[:300]
     if action in ("return", "county_return") and len(comment) < 2:
@@ -152,6 +163,10 @@ def form_step(*, user: User, target_id: int, action: str, comment: str = "", act
         if form is None or form.state not in sources:
             now_state = STATE_NAMES[form.state if form else "pending"]
             raise SurveyError(f"该登记表当前为“{now_state}”，不能{ACTION_NAMES[action]}")
+        if counter and not user.can(capability) and form.aae011 != user.username:
+            raise SurveyError("乡镇经办员只能提交本人在窗口采集的登记表")
+        if action in ("pass", "return") and form.aae011 == user.username:
+            raise SurveyError("本人采集的登记表须由另一名经办员初审")
         now = timezone.now()
         state_from = form.state
         form.state = dest

@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("canbao.web.urls_accounts")),
     path("", include("canbao.web.urls_units")),
     path("", include("canbao.web.urls_audit")),
+    path("", include("canbao.web.urls_survey")),
+    path("", include("canbao.web.urls_reports")),
+    path("", include("canbao.web.urls_survey_print")),
     path("", include("canbao.web.urls_mobile")),
     path("api/", include("canbao.api.urls")),
 ]

@@ -18,11 +18,13 @@ from canbao.accounts.scoping import NotFoundInScope
 from canbao.accounts.services import login_attempt
 from canbao.audit.services import audit_record
 from canbao.comparison.basis import person_status_basis
-from canbao.engine.codes import code_name
+from canbao.engine.codes import code_name, get_table
 from canbao.registry.models import STATUS_FIELDS
 from canbao.registry.reveal import REVEALABLE, RevealRefused, person_reveal
 from canbao.registry.selectors import PersonFilters, person_get, person_list
 from canbao.web.actor import request_actor
+from canbao.web.common import pager_query
+from canbao.web.views_exports import person_search_export
 
 PAGE_SIZE = 20
 TOTP_SESSION_KEY = "canbao_totp_pending"
@@ -89,11 +91,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def person_search(request: HttpRequest) -> HttpResponse:
     if not request.user.can("person.search"):
         raise NotFoundInScope()
+    if request.GET.get("format") == "xlsx":  # export logic and approval: views_exports
+        return person_search_export(request)
     filters = PersonFilters(
         id_number=request.GET.get("id_number", "").strip()[:30],
         name=request.GET.get("name", "").strip()[:50],
         area=request.GET.get("area", "").strip()[:12],
         outcome=request.GET.get("outcome", "").strip()[:1],
+        status_field=request.GET.get("status_field", "").strip()[:6],
+        status_code=request.GET.get("status_code", "").strip()[:2],
+        flag=request.GET.get("flag", "").strip()[:30],
     )
     page = None
     if not filters.empty:
@@ -104,12 +111,17 @@ def person_search(request: HttpRequest) -> HttpResponse:
             audit_record(
                 actor=request_actor(request), action="search", object_type="person",
                 detail={"name": bool(filters.name), "id_number": bool(filters.id_number), "area": filters.area,
-                        "outcome": filters.outcome, "page": page.number, "results": page.paginator.count},
+                        "outcome": filters.outcome, "status": "=".join(filters.status or ()), "flag": filters.flag,
+                        "page": page.number, "results": page.paginator.count},
             )  # fmt: skip
     outcomes = [(str(k), f"{k} {v}") for k, v in OUTCOMES.items()]
-    return render(
-        request, "web/person_search.html", {"filters": filters, "page": page, "outcome_choices": outcomes}
-    )
+    context = {
+        "filters": filters, "page": page, "outcome_choices": outcomes, "query": pager_query(request),
+        "lines": [(f, LINE_NAMES[f]) for f in STATUS_FIELDS],
+        "status_codes": sorted({(c, n) for f in STATUS_FIELDS for c, n in get_table(f.upper()).codes.items()}),
+        "flags": list(get_table("flag").codes.items()),
+    }  # fmt: skip
+    return render(request, "web/person_search.html", context)
 
 
 @require_http_methods(["GET", "POST"])

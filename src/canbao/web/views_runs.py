@@ -14,12 +14,14 @@ from canbao.accounts.scoping import NotFoundInScope
 from canbao.comparison.background import EnqueueRefused, compare_enqueue
 from canbao.comparison.results import RUN_LISTS, RunRows, jurisdiction_of, run_summary
 from canbao.comparison.selectors import run_get, run_list
-from canbao.comparison.sheets import ExportRefused, export_threshold, run_list_export, run_summary_export
+from canbao.comparison.sheets import run_summary_export
 from canbao.engine.codes import get_table
+from canbao.exports.lists import export_threshold
 from canbao.jobs.selectors import job_list
 from canbao.web.actor import request_actor
 from canbao.web.common import audit_view, pager_query, paginate, require, wants_xlsx, xlsx_response
 from canbao.web.forms import CompareForm
+from canbao.web.views_exports import list_export_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,17 +95,10 @@ def run_list_page(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     area = _area(request) if spec.area else ""
     scope = jurisdiction_of(request.user, area=area)
     rows = RunRows(run, spec, scope)
-    error = ""
     if wants_xlsx(request):
-        require(request, "export.list")
-        if not rows.ready:
-            raise NotFoundInScope()
-        try:
-            name, data = run_list_export(rows=rows, actor=request_actor(request))
-        except ExportRefused as exc:
-            error = str(exc)
-        else:
-            return xlsx_response(name, data)
+        return list_export_response(
+            request, kind="run_list", spec={"run": run.pk, "list": spec.key, "area": area}
+        )
     page = paginate(rows, request)
     audit_view(
         request, object_type="run_list", object_ref=f"run:{run.pk}:{spec.key}",
@@ -112,9 +107,8 @@ def run_list_page(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return render(
         request,
         "web/run_list.html",
-        {"run": run, "spec": spec, "scope": scope, "page": page, "area": area, "error": error,
+        {"run": run, "spec": spec, "scope": scope, "page": page, "area": area,
          "cells": [[row[k] for k, _ in spec.columns] for row in page.object_list],
          "pager_query": pager_query(request), "can_export": request.user.can("export.list"),
          "threshold": export_threshold() if spec.person_list else None},
-        status=403 if error else 200,
     )  # fmt: skip

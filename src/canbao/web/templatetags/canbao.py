@@ -24,3 +24,9 @@ def codes(value: str | None, table: str) -> str:
     if not value:
         return "无"
     return "、".join(code_name(table, c) or c for c in value.split(";") if c)
+
+
+@register.filter
+def get_item(mapping: dict[str, object] | None, key: str) -> object:
+    """`{{ names|get_item:key }}`: a dict look-up by a variable key."""
+    return (mapping or {}).get(key, key)
