@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("canbao.web.urls_survey")),
     path("", include("canbao.web.urls_reports")),
     path("", include("canbao.web.urls_survey_print")),
+    path("", include("canbao.web.urls_mobile")),
     path("api/", include("canbao.api.urls")),
 ]
