@@ -29,6 +29,8 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         items.append(("季度报表", "/reports/quarterly/"))
     if user.can("report.view") and user.can("person.search"):
         items.append(("扩面名单", "/reports/expansion/"))
+    if user.can("survey.enter"):
+        items.append(("调查登记（手机）", "/m/"))
     if any(user.can(c) for c in ("survey.campaign", "survey.progress", "survey.review1", "survey.approve")):
         items.append(("入户调查", "/survey/"))
     if any(user.can(c) for c in ("users.manage", "roles.assign", "users.view")):
