@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from tests.factories import web_login
 
-from canbao.registry.selectors import PersonFilters, _code_range, person_list
+from canbao.accounts.scoping import code_range
+from canbao.registry.selectors import PersonFilters, person_list
 from canbao.web import paging
 from canbao.web.paging import CappedPaginator
 
@@ -33,18 +34,24 @@ def test_search_says_plus_when_results_exceed_the_cap(client: Client, city, monk
 
 
 def test_code_range_holds_exactly_the_codes_with_the_prefix() -> None:
-    codes = ["320101999999", "320102000000", "320102001001", "320102999999", "320103000000", "320112001001"]
-    for prefix in ("320102", "3201", "320102001001", "32010"):
-        bounds = _code_range(prefix)
-        inside = [c for c in codes if bounds["placement_id__gte"] <= c <= bounds["placement_id__lte"]]
+    codes = ["3201", "320101999999", "320102", "320102000000", "320102001001", "320102999999", "320103000000",
+             "320112001001", "3202"]  # fmt: skip
+    for prefix in ("", "320102", "3201", "320102001001", "32010"):
+        bounds = code_range("f", prefix)
+        inside = [c for c in codes if bounds["f__gte"] <= c <= bounds["f__lte"]]
         assert inside == [c for c in codes if c.startswith(prefix)], prefix
 
 
 @pytest.mark.django_db
 def test_person_list_bounds_the_placement_by_scope_and_area(city) -> None:
-    officer = city.users["city_officer"]
+    officer, village = city.users["city_officer"], city.users["east_village"]
     sql = str(person_list(actor=officer, filters=PersonFilters(area="320102001000")).query)
-    assert "320100000000" in sql and "320199999999" in sql  # the account's scope
-    assert "320102001000" in sql and "320102001999" in sql  # the area
+    assert "LIKE" not in sql  # ranges only: PostgreSQL can bound an ordered index with them
+    assert ">= 3201 " in sql and "320199999999" in sql  # the account's scope
+    assert "320102001" in sql and "320102001999" in sql  # the area
     names = [p.aac003 for p in person_list(actor=officer, filters=PersonFilters(area="320102001000"))]
     assert sorted(names) == [f"东{i}号" for i in range(6)]
+    # An area beside or above the account's own node shows nothing beyond the node.
+    assert not person_list(actor=village, filters=PersonFilters(area="320104000000")).exists()
+    above = person_list(actor=village, filters=PersonFilters(area="320100000000"))
+    assert sorted(p.aac003 for p in above) == ["东0号", "东2号", "东4号"]
