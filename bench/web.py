@@ -235,7 +235,10 @@ def setup(persons: int, users: int) -> dict[str, float]:
         )
     User.objects.filter(username__startswith="bench").update(pledge_accepted_at=timezone.now())
     timings["accounts"] = time.perf_counter() - t
-    print(f"  vacuum analyze {timings['analyze']:.0f} s, {users} accounts {timings['accounts']:.0f} s", flush=True)
+    print(
+        f"  vacuum analyze {timings['analyze']:.0f} s, {users} accounts {timings['accounts']:.0f} s",
+        flush=True,
+    )
     return timings
 
 

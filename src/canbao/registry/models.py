@@ -73,7 +73,8 @@ class Person(models.Model):
         verbose_name = "人员"
         indexes = [
             models.Index(fields=["placement", "aac003"], name="person_place_name"),
-            # PostgreSQL: lets the scoping `LIKE 'prefix%'` use an index whatever the collation.
+            # PostgreSQL: lets a `LIKE 'prefix%'` on the placement (the tree's person counts) use an
+            # index whatever the collation. Scoping uses a range instead (accounts/scoping.py).
             models.Index(fields=["placement"], name="person_place_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
