@@ -581,9 +581,10 @@ def main() -> None:
     )
     cell = lambda k: f"{kinds[k]['p50']:.0f} / {kinds[k]['p95']:.0f}"  # noqa: E731
     row = (
-        f"| {dt.date.today()} | {args.persons:,} | {f'{setup_s / 60:.0f} min' if setup_s else '—'} | "
-        f"{cell('id')} | {cell('name')} | {cell('area')} | {cell('detail')} | {cell('all')} | "
-        f"{len(main_phase['errors'])} | {best['rps']:.0f} (p95 {best['all']['p95']:.0f} ms) | "
+        f"| {dt.date.today()} | {args.persons:,} | {cell('id')} | {cell('name')} | {cell('area')} | "
+        f"{cell('detail')} | {cell('all')} | {len(main_phase['errors'])} | "
+        f"{best['rps']:.0f} (p95 {best['all']['p95']:.0f} ms) | "
+        f"{main_phase['server_cpu_ms']:.0f} / {main_phase['pg_cpu_ms']:.0f} ms | "
         f"{home_ms['p50']:.0f} ms / {base_ms:.2f} ms | {main_phase['load']} | {args.note} |"
     )
     print(row)
