@@ -31,7 +31,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import random
 import resource
 import shutil
 import statistics
@@ -47,10 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import machine  # noqa: E402
 
+from web import CITY4, build_tree, reset_database  # noqa: E402 - the same city as bench/web
+
 PASSWORD = "Bench@2026report"
-CITY4 = "5101"  # a real city code, so that ID numbers carry real county regions; all names invented
 CITY = CITY4 + "0" * 8
-COUNTIES, TOWNSHIPS, VILLAGES = 10, 15, 15
 AS_OF = dt.date(2026, 9, 30)
 PERIOD = "2026Q3"
 GOAL_REPORT, GOAL_DRILL = 2.0, 0.3
@@ -69,43 +68,6 @@ STATUS_COLUMNS = ("AIC003", "AKC003", "ALC003", "AJC003", "AMC003")
 
 
 # -- setup -------------------------------------------------------------------------------------
-
-
-def reset_database(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(base + "/postgres", autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{name}"')
-
-
-def build_tree() -> list[dict[str, Any]]:
-    from canbao.engine.synth.geography import Geography, _loc_counties
-
-    rng = random.Random(7)
-    counties = [c for c in _loc_counties()["51"] if c.startswith(CITY4)][:COUNTIES]
-    top: set[str] = set()
-    rows = [
-        {"AAB301": "510000000000", "name": Geography._name(rng, "省", top), "level": 1, "parent": ""},
-        {"AAB301": CITY, "name": Geography._name(rng, "市", top), "level": 2, "parent": "510000000000"},
-    ]
-    for code6 in counties:
-        county = code6 + "000000"
-        rows.append({"AAB301": county, "name": Geography._name(rng, "区", top), "level": 3, "parent": CITY})
-        towns: set[str] = set()
-        for t in range(TOWNSHIPS):
-            town = f"{code6}{t + 1:03d}000"
-            rows.append(
-                {"AAB301": town, "name": Geography._name(rng, "镇", towns), "level": 4, "parent": county}
-            )
-            villages: set[str] = set()
-            for v in range(VILLAGES):
-                name = Geography._name(rng, "村", villages)
-                rows.append({"AAB301": town[:9] + f"{v + 1:03d}", "name": name, "level": 5, "parent": town})
-    for i, r in enumerate(rows):
-        r["_line"] = i + 2
-    return rows
 
 
 def _pick(options: list[str], rnd: str) -> str:
@@ -260,7 +222,17 @@ def ready(args: argparse.Namespace) -> bool:
     marker = Path(args.home) / "bench-report.json"
     if not (marker.exists() and (Path(args.home) / "run" / "persons.parquet").exists()):
         return False
-    return json.loads(marker.read_text()) == {"database": args.database_url, "persons": args.persons}
+    if json.loads(marker.read_text()) != {"database": args.database_url, "persons": args.persons}:
+        return False
+    import psycopg
+
+    try:  # the database may have been dropped since (it is reused by name)
+        with psycopg.connect(args.database_url) as con:
+            row = con.execute("SELECT count(*) FROM comparison_comparisonrun WHERE result_dir = %s",
+                              [str(Path(args.home) / "run")]).fetchone()  # fmt: skip
+    except psycopg.Error:
+        return False
+    return bool(row and row[0])
 
 
 # -- measurement -------------------------------------------------------------------------------

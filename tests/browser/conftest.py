@@ -15,8 +15,13 @@ from typing import Any
 
 import pytest
 
+# The survey fixtures (a published run, a campaign, the village's survey staff) are shared with tests/survey.
+from tests.survey.conftest import published, survey  # noqa: E402, F401
+
 CHROMIUM = Path(os.environ.get("CANBAO_CHROMIUM", "/usr/bin/chromium"))
 TIMEOUT_MS = 15_000
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True,
+         "locale": "zh-CN"}  # fmt: skip
 
 
 def _chromium_or_skip() -> str:
@@ -55,4 +60,13 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser profile at a phone's viewport (its own cookies, cache, service workers, IndexedDB)."""
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
     context.close()

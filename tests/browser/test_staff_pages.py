@@ -106,7 +106,7 @@ def test_search_by_name_shows_own_jurisdiction_masked(page: Any, city) -> None:
     Person.objects.filter(pk=outsider.pk).update(aac003="东外号")
     log_in(page, "east_reviewer")
     click_through(page, page.locator("header nav").get_by_role("link", name="人员查询"))
-    page.get_by_label("姓名").fill("东")
+    page.get_by_label("姓名", exact=True).fill("东")
     click_through(page, page.get_by_role("button", name="查询"))
 
     assert "共 6 人" in page.locator("main").inner_text()

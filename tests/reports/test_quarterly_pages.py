@@ -177,3 +177,24 @@ def test_dashboard_figures_charts_and_drill(client: Client, run) -> None:  # typ
     assert "/persons/?outcome=4&area=320100000000" in page  # a number opens the persons behind it
     web_login(client, "east_reviewer")
     assert client.get("/dashboard/", {"node": "320104000000"}).status_code == 404
+
+
+def test_pdf_in_the_form_layout_from_page_and_cli(client: Client, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pypdfium2
+
+    from canbao.cli.main import main
+
+    web_login(client, "city_officer")
+    response = client.get(
+        "/reports/quarterly/", {"period": "2026Q3", "node": "320100000000", "format": "pdf"}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    out = tmp_path / "q.pdf"
+    assert (
+        main(["report", "quarterly", "--period", "2026Q3", "--node", "320100000000", "--out", str(out)]) == 0
+    )
+    for data in (response.content, out.read_bytes()):
+        text = pypdfium2.PdfDocument(data)[0].get_textpage().get_text_range()
+        squeezed = "".join(text.split())
+        assert "全民参保登记基础数据情况表" in squeezed and "东城区" in squeezed and "合计" in squeezed
+        assert "应参保未参保人数" in squeezed and "单位负责人" in squeezed and "2026-10-25" in squeezed

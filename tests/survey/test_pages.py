@@ -96,3 +96,15 @@ def test_counter_collection_needs_another_clerk_for_the_first_review(client: Cli
     web_login(client, "east_town2")
     client.post(f"/survey/{cid}/targets/{target.pk}/", {"action": "pass"})
     assert SurveyForm.objects.get(target=target).state == "township_passed"
+
+
+def test_township_progress_links_each_village_printouts(client: Client, survey) -> None:  # type: ignore[no-untyped-def]
+    web_login(client, "east_town")
+    cid = survey.campaign.pk
+    page = client.get(f"/survey/{cid}/", {"node": "320102001000"}).content.decode()
+    assert (
+        f"/survey/{cid}/village/{VILLAGE}/forms.pdf" in page
+        and f"/survey/{cid}/village/{VILLAGE}/roster.xlsx" in page
+    )
+    pdf = client.get(f"/survey/{cid}/village/{VILLAGE}/forms.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -36,6 +36,7 @@ ALL = set(ROLES)
 BUSINESS = {"data_officer", "county_reviewer", "township_clerk", "village_assistant", "viewer"}
 SURVEY_OFFICE = {"data_officer", "county_reviewer", "township_clerk", "village_assistant"}
 REPORTS = {"data_officer", "county_reviewer", "township_clerk", "viewer"}
+SURVEY_ENTRY = {"village_assistant", "surveyor"}
 
 # url name → (path inside, path outside or None, roles allowed inside)
 MATRIX: dict[str, tuple[str, str | None, set[str]]] = {
@@ -77,6 +78,33 @@ MATRIX: dict[str, tuple[str, str | None, set[str]]] = {
         SURVEY_OFFICE,
     ),
     "survey_teams": ("/survey/{campaign}/teams/", None, SURVEY_OFFICE),
+    "survey_print_forms": (
+        "/survey/{campaign}/village/{village}/forms.pdf",
+        "/survey/{campaign}/village/320104002001/forms.pdf",
+        SURVEY_OFFICE,
+    ),
+    "survey_print_summary_pdf": (
+        "/survey/{campaign}/village/{village}/summary.pdf",
+        "/survey/{campaign}/village/320104002001/summary.pdf",
+        SURVEY_OFFICE,
+    ),
+    "survey_print_summary_xlsx": (
+        "/survey/{campaign}/village/{village}/summary.xlsx",
+        "/survey/{campaign}/village/320104002001/summary.xlsx",
+        SURVEY_OFFICE,
+    ),
+    "survey_print_roster": (
+        "/survey/{campaign}/village/{village}/roster.xlsx",
+        "/survey/{campaign}/village/320104002001/roster.xlsx",
+        SURVEY_OFFICE,
+    ),
+    # The phone pages (survey.enter). A surveyor sees only its team's targets: the matrix's surveyor has
+    # no team, so a target's page is 404 for it (tests/survey/test_mobile.py covers the team's own).
+    "m_home": ("/m/", None, SURVEY_ENTRY),
+    "m_new": ("/m/new/", None, SURVEY_ENTRY),
+    "m_offline": ("/m/offline", None, SURVEY_ENTRY),
+    "m_sync": ("/m/sync", None, SURVEY_ENTRY),
+    "m_target": ("/m/targets/{target}/", "/m/targets/{west_target}/", {"village_assistant"}),
 }
 # Not GET pages of a logged-in account, or needing state that their own tests build.
 EXEMPT = {
@@ -89,6 +117,7 @@ EXEMPT = {
     "api_schema": "public schema", "api_token": "tests/api", "api_logout": "tests/api",
     "api_persons": "test_api_matrix below", "api_person": "test_api_matrix below",
     "api_units": "test_api_matrix below", "api_unit": "test_api_matrix below",
+    "m_sw": "the phone's service worker script: code only, served without login",
 }  # fmt: skip
 
 

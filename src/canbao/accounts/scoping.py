@@ -43,11 +43,23 @@ def scope_prefix(user: object) -> str | None:
     return node.prefix
 
 
+def code_range(field: str, prefix: str) -> dict[str, str]:
+    """The division codes under `prefix`, as a closed range on `field` rather than `LIKE 'prefix%'`.
+
+    Division codes are 12 digits, so the two select the same rows under any collation. The range
+    is what PostgreSQL can use with an ordinary index under a non-C collation (C.UTF-8 included) —
+    a LIKE cannot, so a list ordered by placement walked its index from the first entry — and it
+    estimates two ranges on one column (the jurisdiction and a chosen area) by the tighter one,
+    where a LIKE beside a range multiplies them down to "1 row" and a bad plan.
+    """
+    return {f"{field}__gte": prefix, f"{field}__lte": prefix.ljust(12, "9")}
+
+
 def scope_queryset(qs: QuerySet[M], user: object, *, field: str = "placement__code") -> QuerySet[M]:
     prefix = scope_prefix(user)
     if prefix is None:
         return qs.none()
-    return qs.filter(**{f"{field}__startswith": prefix})
+    return qs.filter(**code_range(field, prefix))
 
 
 def access_or_404(qs: QuerySet[M], user: object, *, field: str = "placement__code", **lookup: object) -> M:

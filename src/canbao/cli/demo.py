@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     _import_city(out, manifest, args.as_of)
     _create_accounts()
+    _survey_setup()
     if args.no_serve:
         return 0
     from canbao.cli.serve import serve
@@ -121,6 +122,7 @@ DEMO_ACCOUNTS = [
     ("town", "township_clerk", "town", "镇街经办员"),
     ("village", "village_assistant", "village", "村社协理员"),
     ("surveyor", "surveyor", "village", "调查员"),
+    ("surveyor2", "surveyor", "village", "调查员（二）"),
 ]
 
 
@@ -145,3 +147,32 @@ def _create_accounts() -> None:
         node = Division.objects.get(code=user.node_id)
         totp = f"  动态验证码：canbao user totp --username {username}" if user.totp_secret else ""
         print(f"  {username:<11} {label:<8} {node.name}（{node.code}）{totp}")
+
+
+def _survey_setup() -> None:
+    """A household-survey campaign from the published run, with a team of the demo village's two
+    surveyors and some of the village's targets assigned to it, so every survey role has work."""
+    from canbao.accounts.models import User
+    from canbao.comparison.runs import latest_published_run
+    from canbao.survey.models import Campaign, Target
+    from canbao.survey.services import campaign_create, targets_assign, team_create
+
+    run = latest_published_run()
+    if run is None or Campaign.objects.filter(run=run).exists():
+        return
+    actor = operator()
+    officer, assistant = User.objects.get(username="officer"), User.objects.get(username="village")
+    campaign = campaign_create(user=officer, run=run, name=f"{run.as_of} 入户调查（演示）", actor=actor)
+    members = list(User.objects.filter(username__in=["surveyor", "surveyor2"]).values_list("pk", flat=True))
+    team = team_create(user=assistant, campaign=campaign, village_code=assistant.node_id or "", name="第一组",
+                       member_ids=members, actor=actor)  # fmt: skip
+    ids = list(
+        Target.objects.filter(campaign=campaign, village_id=assistant.node_id).values_list("pk", flat=True)[
+            :30
+        ]
+    )
+    targets_assign(user=assistant, team=team, target_ids=ids, actor=actor)
+    total = Target.objects.filter(campaign=campaign).count()
+    print(
+        f"» 入户调查：{total} 个调查对象；{assistant.node.name}“第一组”（surveyor、surveyor2）已分配 {len(ids)} 个"
+    )

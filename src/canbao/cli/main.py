@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "canbao.cli.importing",
     "canbao.cli.compare",
     "canbao.cli.export",
+    "canbao.cli.survey",
     "canbao.cli.users",
     "canbao.cli.audit",
     "canbao.cli.keys",

@@ -1,4 +1,4 @@
-"""`canbao report quarterly --period YYYYQn --node CODE --out FILE` (.csv, .xlsx)."""
+"""`canbao report quarterly --period YYYYQn --node CODE --out FILE` (.csv, .xlsx, .pdf)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = sub.add_parser("quarterly", help="全民参保登记基础数据情况表")
     q.add_argument("--period", required=True, help="季度，如 2026Q3")
     q.add_argument("--node", required=True, help="区划代码（12 位）：报表的行为其下级区划")
-    q.add_argument("--out", required=True, help="输出文件（.csv 或 .xlsx）")
+    q.add_argument("--out", required=True, help="输出文件（.csv、.xlsx 或 .pdf）")
     q.set_defaults(handler=quarterly)
 
 
@@ -30,13 +30,18 @@ def quarterly(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        return fail("输出文件须为 .csv 或 .xlsx")
+    if suffix not in (".csv", ".xlsx", ".pdf"):
+        return fail("输出文件须为 .csv、.xlsx 或 .pdf")
     try:
         q = quarter_report(node=node_for(None, args.node), period=args.period.upper())
     except (ReportRefused, PeriodError) as exc:
         return fail(str(exc))
-    out.write_bytes(export.to_csv(q) if suffix == ".csv" else export.to_xlsx(q))
+    if suffix == ".pdf":
+        from canbao.reports.pdf import to_pdf
+
+        out.write_bytes(to_pdf(q))
+    else:
+        out.write_bytes(export.to_csv(q) if suffix == ".csv" else export.to_xlsx(q))
     with transaction.atomic():
         audit_record(actor=operator(), action="report_quarterly", object_type="division", object_ref=q.node.code,
                      detail={"period": q.period, "run": q.run.pk, "file": out.name})  # fmt: skip

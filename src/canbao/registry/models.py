@@ -18,7 +18,7 @@ class Person(models.Model):
     aac002_cipher = models.TextField("公民身份号码(密文)", blank=True)
     aac002_hash = models.CharField("公民身份号码索引", max_length=64, null=True, unique=True)
     aac002_masked = models.CharField("公民身份号码", max_length=18, blank=True)
-    aac003 = models.CharField("姓名", max_length=50, blank=True, db_index=True)
+    aac003 = models.CharField("姓名", max_length=50, blank=True)  # indexed with the placement, below
     aac004 = models.CharField("性别", max_length=1, blank=True)
     aac005 = models.CharField("民族", max_length=2, blank=True)
     aac006 = models.DateField("出生日期", null=True, blank=True)
@@ -73,8 +73,17 @@ class Person(models.Model):
         verbose_name = "人员"
         indexes = [
             models.Index(fields=["placement", "aac003"], name="person_place_name"),
-            # PostgreSQL: lets the scoping `LIKE 'prefix%'` use an index whatever the collation.
+            # PostgreSQL: lets a `LIKE 'prefix%'` on the placement (the tree's person counts) use an
+            # index whatever the collation. Scoping uses a range instead (accounts/scoping.py).
             models.Index(fields=["placement"], name="person_place_prefix", opclasses=["varchar_pattern_ops"]),
+            # A name-prefix search (`LIKE '王芳%'`, pattern ops whatever the collation) within a
+            # jurisdiction (the placement range of accounts/scoping.py) finds its rows in the index
+            # alone: a township clerk's search no longer reads the whole city's 王芳 from the table.
+            models.Index(
+                fields=["aac003", "placement"],
+                name="person_name_place",
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from canbao.accounts.scoping import access_or_404, scope_queryset
+from canbao.accounts.scoping import access_or_404, code_range, scope_queryset
 from canbao.core import crypto
 from canbao.divisions.models import Division
 from canbao.engine.validate.idnumber import check_id
@@ -35,7 +35,9 @@ class PersonFilters:
 
 
 def person_list(*, actor: object, filters: PersonFilters) -> QuerySet[Person]:
-    qs = scope_queryset(Person.objects.select_related("placement"), actor)
+    # The names of the page's places in a second, tiny query: a join here lets a misestimate pick a
+    # nested loop over all 2,400 divisions (1.5 M rows compared for one page of names).
+    qs = scope_queryset(Person.objects.prefetch_related("placement"), actor)
     if filters.id_number:
         check = check_id(filters.id_number)
         number = check.normalised or filters.id_number.strip().upper()
@@ -45,8 +47,9 @@ def person_list(*, actor: object, filters: PersonFilters) -> QuerySet[Person]:
         qs = qs.filter(aac003__startswith=filters.name.strip())
     if filters.area:
         # The node's own prefix: stripping zeros would let 320110000000 also match 320111….
+        # A range like the scope's, so that the (placement, name) index gives the page in order.
         node = Division.objects.filter(code=filters.area).first()
-        qs = qs.filter(placement__code__startswith=node.prefix) if node else qs.none()
+        qs = qs.filter(**code_range("placement_id", node.prefix)) if node else qs.none()
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     if filters.status:

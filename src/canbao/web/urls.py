@@ -24,5 +24,7 @@ urlpatterns = [
     path("", include("canbao.web.urls_audit")),
     path("", include("canbao.web.urls_survey")),
     path("", include("canbao.web.urls_reports")),
+    path("", include("canbao.web.urls_survey_print")),
+    path("", include("canbao.web.urls_mobile")),
     path("api/", include("canbao.api.urls")),
 ]

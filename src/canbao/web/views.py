@@ -6,7 +6,6 @@ import time
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from canbao.registry.reveal import REVEALABLE, RevealRefused, person_reveal
 from canbao.registry.selectors import PersonFilters, person_get, person_list
 from canbao.web.actor import request_actor
 from canbao.web.common import pager_query
+from canbao.web.paging import CappedPaginator
 from canbao.web.views_exports import person_search_export
 
 PAGE_SIZE = 20
@@ -104,7 +104,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     )
     page = None
     if not filters.empty:
-        page = Paginator(person_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(
+        page = CappedPaginator(person_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         with transaction.atomic():

@@ -61,6 +61,14 @@ def quarterly_page(request: HttpRequest) -> HttpResponse:
                      object_ref=node.code, detail={"period": period, "run": q.run.pk, "format": fmt})  # fmt: skip
     if fmt == "xlsx":
         return xlsx_response(f"全民参保登记基础数据情况表_{node.code}_{period}.xlsx", export.to_xlsx(q))
+    if fmt == "pdf":
+        from canbao.reports.pdf import to_pdf
+
+        response = HttpResponse(to_pdf(q), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"全民参保登记基础数据情况表_{node.code}_{period}.pdf"
+        )
+        return response
     if fmt == "csv":
         response = HttpResponse(export.to_csv(q), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(
