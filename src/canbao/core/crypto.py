@@ -101,8 +101,15 @@ def lookup_hash(value: str) -> str:
 
 
 def lookup_hashes(values: Iterable[str]) -> list[str]:
-    key = load_keyring().active.index
-    return [hmac_sm3(key, v.encode()).hex() for v in values]
+    # One keyed context copied per value: the key schedule is computed once, not per value (half
+    # the cost; twenty million values in a first publish of ten million persons).
+    keyed = hmac.HMAC(load_keyring().active.index, hashes.SM3())
+    out = []
+    for v in values:
+        mac = keyed.copy()
+        mac.update(v.encode())
+        out.append(mac.finalize().hex())
+    return out
 
 
 def _iv_add(iv: int, n: int) -> bytes:
