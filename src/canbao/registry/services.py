@@ -311,17 +311,30 @@ def units_upsert(
     from canbao.registry.models import Unit, UnitHistory
 
     counts = PublishCounts()
+    now = timezone.now()
     with transaction.atomic():
         for chunk in _chunks(rows, CHUNK):
             existing = {u.ukey: u for u in Unit.objects.filter(ukey__in=[r["ukey"] for r in chunk])}
-            new_units, changed, history = [], [], []
+            new_units: list[dict[str, Any]] = []
+            new_keys: set[str] = set()
+            changed, history = [], []
             for row in chunk:
                 values = {f: row[f] for f in UNIT_FIELDS if f in row}
+                if row["ukey"] in new_keys:
+                    continue
                 unit = existing.get(row["ukey"])
                 if unit is None:
-                    unit = Unit(ukey=row["ukey"], source_run=run_id, **values)
-                    existing[row["ukey"]] = unit
-                    new_units.append(unit)
+                    # Plain rows, as for persons: a first publish creates hundreds of thousands.
+                    new_units.append(
+                        {
+                            "ukey": row["ukey"],
+                            "source_run": run_id,
+                            **values,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                    new_keys.add(row["ukey"])
                     continue
                 before = {
                     f: _json(getattr(unit, f))
@@ -345,7 +358,7 @@ def units_upsert(
                         after={f: _json(values[f]) for f in before},
                     )
                 )
-            Unit.objects.bulk_create(new_units, batch_size=1000)
+            insert_rows(Unit, new_units)
             if changed:
                 update_rows(changed, [*UNIT_FIELDS, "source_run"])
                 UnitHistory.objects.bulk_create(history, batch_size=1000)
