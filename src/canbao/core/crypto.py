@@ -135,7 +135,15 @@ def lookup_hashes(values: Iterable[str], *, kid: str | None = None) -> list[str]
     """Hashes under the current index key (what is written), or under the key `kid`."""
     ring = load_keyring()
     key = ring.keys[kid].index if kid else ring.active.index
-    return [hmac_sm3(key, v.encode()).hex() for v in values]
+    # One keyed context copied per value: the key schedule is computed once, not per value (half
+    # the cost; twenty million values in a first publish of ten million persons).
+    keyed = hmac.HMAC(key, hashes.SM3())
+    out = []
+    for v in values:
+        mac = keyed.copy()
+        mac.update(v.encode())
+        out.append(mac.finalize().hex())
+    return out
 
 
 def lookup_hash_variants(value: str) -> list[str]:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -81,7 +87,7 @@ def persons_upsert(
             no_phone_hash = crypto.lookup_hash("")  # what an empty phone hashes to, once per chunk
             new_people: list[dict[str, Any]] = []
             changed: list[Person] = []
-            history: list[PersonHistory] = []
+            history: list[dict[str, Any]] = []
             touched: list[int] = []
             to_encrypt_id: list[tuple[dict[str, Any], str]] = []
             to_encrypt_phone: list[tuple[Person | dict[str, Any], str]] = []
@@ -135,14 +141,15 @@ def persons_upsert(
                     person.aae011, person.aae036 = actor[:20], now
                     changed.append(person)
                     history.append(
-                        PersonHistory(
-                            person=person,
-                            actor=actor,
-                            source=source,
-                            reason=reason,
-                            before=before,
-                            after=after,
-                        )
+                        {
+                            "person_id": person.pk,
+                            "at": now,
+                            "actor": actor,
+                            "source": source,
+                            "reason": reason,
+                            "before": before,
+                            "after": after,
+                        }
                     )
                 else:
                     counts.unchanged += 1
@@ -165,7 +172,7 @@ def persons_upsert(
                     {*PERSON_FIELDS, "aae005_cipher", "aae005_hash", "aae005_masked", "source_run"}
                 )
                 update_rows(changed, fields)
-                PersonHistory.objects.bulk_create(history, batch_size=1000)
+                insert_rows(PersonHistory, history)  # plain rows: bulk_create binds JSON slowly
             if touched:
                 Person.objects.filter(pk__in=touched).update(source_run=run_id)
             counts.created += len(new_people)
@@ -209,6 +216,12 @@ def persons_leave_population(
     return total
 
 
+_PLAIN_TYPES = frozenset(
+    {"CharField", "TextField", "IntegerField", "BigIntegerField", "PositiveSmallIntegerField", "SmallIntegerField",
+     "BooleanField", "DateField", "DateTimeField", "ForeignKey"}
+)  # fmt: skip
+
+
 def update_rows(objs: list[Any], field_names: list[str]) -> None:
     """Write `field_names` of changed model instances back.
 
@@ -225,11 +238,28 @@ def update_rows(objs: list[Any], field_names: list[str]) -> None:
     if any(f.name == "updated_at" for f in model._meta.concrete_fields) and "updated_at" not in field_names:
         fields.append(model._meta.get_field("updated_at"))
     table = ops.quote_name(model._meta.db_table)
-    rows = [
-        [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields] + [obj.pk] for obj in objs
-    ]
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # COPY adapts plain Python values itself; Django's per-value preparation (~10 µs a value,
+        # forty fields a person) is needed only where a field changes the value: auto_now and JSON.
+        plain = [f.get_internal_type() in _PLAIN_TYPES and not getattr(f, "auto_now", False) for f in fields]
+        rows = [
+            [
+                getattr(obj, f.attname)
+                if is_plain
+                else f.get_db_prep_save(f.pre_save(obj, False), connection)
+                for f, is_plain in zip(fields, plain, strict=True)
+            ]
+            + [obj.pk]
+            for obj in objs
+        ]
+    else:
+        rows = [
+            [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields] + [obj.pk]
+            for obj in objs
+        ]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgres:
             columns = ", ".join(ops.quote_name(f.column) for f in fields)
             create = (
                 f"CREATE TEMP TABLE _upd ON COMMIT DROP AS SELECT {columns}, id FROM {table} WITH NO DATA"  # noqa: S608
@@ -267,6 +297,8 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
             adapt.append(ops.adapt_datetimefield_value)
         elif kind == "DateField":
             adapt.append(ops.adapt_datefield_value)
+        elif kind == "JSONField":
+            adapt.append(partial(f.get_db_prep_save, connection=connection))
         else:
             adapt.append(None)
     names = [f.attname for f in fields]
@@ -275,11 +307,14 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
 
     adapted: dict[tuple[int, Any], Any] = {}  # most rows share the same few timestamps and dates
     name_defaults = list(zip(names, defaults, strict=True))
-    to_adapt = [(i, fn) for i, fn in enumerate(adapt) if fn is not None]
+    to_adapt = [(i, fn) for i, fn in enumerate(adapt) if fn is not None and not isinstance(fn, partial)]
+    to_json = [(i, fn) for i, fn in enumerate(adapt) if isinstance(fn, partial)]
 
     def values(row: dict[str, Any]) -> list[Any]:
         get = row.get
         out = [get(name, default) for name, default in name_defaults]
+        for i, fn in to_json:
+            out[i] = fn(out[i])
         for i, fn in to_adapt:
             v = out[i]
             if v is not None:
@@ -325,17 +360,30 @@ def units_upsert(
     from canbao.registry.models import Unit, UnitHistory
 
     counts = PublishCounts()
+    now = timezone.now()
     with transaction.atomic():
         for chunk in _chunks(rows, CHUNK):
             existing = {u.ukey: u for u in Unit.objects.filter(ukey__in=[r["ukey"] for r in chunk])}
-            new_units, changed, history = [], [], []
+            new_units: list[dict[str, Any]] = []
+            new_keys: set[str] = set()
+            changed, history = [], []
             for row in chunk:
                 values = {f: row[f] for f in UNIT_FIELDS if f in row}
+                if row["ukey"] in new_keys:
+                    continue
                 unit = existing.get(row["ukey"])
                 if unit is None:
-                    unit = Unit(ukey=row["ukey"], source_run=run_id, **values)
-                    existing[row["ukey"]] = unit
-                    new_units.append(unit)
+                    # Plain rows, as for persons: a first publish creates hundreds of thousands.
+                    new_units.append(
+                        {
+                            "ukey": row["ukey"],
+                            "source_run": run_id,
+                            **values,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                    new_keys.add(row["ukey"])
                     continue
                 before = {
                     f: _json(getattr(unit, f))
@@ -359,7 +407,7 @@ def units_upsert(
                         after={f: _json(values[f]) for f in before},
                     )
                 )
-            Unit.objects.bulk_create(new_units, batch_size=1000)
+            insert_rows(Unit, new_units)
             if changed:
                 update_rows(changed, [*UNIT_FIELDS, "source_run"])
                 UnitHistory.objects.bulk_create(history, batch_size=1000)
@@ -370,28 +418,143 @@ def units_upsert(
 
 @contextmanager
 def indexes_deferred(model: Any) -> Iterator[None]:
-    """On PostgreSQL, drop a table's plain (non-constraint) indexes for a bulk load and build them
-    again afterwards: one sorted build is several times cheaper than maintaining each index row by
-    row. Inside the caller's transaction, so a failed load gets its indexes back with the rollback.
-    Elsewhere a no-op."""
+    """On PostgreSQL, drop a table's indexes and its unique and foreign-key constraints (not the
+    primary key) for a bulk load, and build them again afterwards: one sorted build per index, and
+    one validating query per foreign key, are many times cheaper than maintaining each index and
+    queueing a deferred check row by row. A duplicate or a dangling key still fails, when the
+    constraint is added back. Inside the caller's transaction, so a failed load gets everything
+    back with the rollback. Elsewhere a no-op."""
     if connection.vendor != "postgresql":
         yield
         return
     table = model._meta.db_table
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        # PostgreSQL will not alter a table with pending deferred checks: run them first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+            "AND contype IN ('u', 'f') ORDER BY conname",
+            [table],
+        )
+        constraints = cursor.fetchall()
+        for name, _ in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         cursor.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) ORDER BY i.indexname",
             [table, table],
         )
         indexes = cursor.fetchall()
         for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
-        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, and PostgreSQL will not build an
-        # index on a table with pending checks: run them now, then defer again.
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: run pending checks now (see
+        # above), then defer again.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Sorting in memory instead of in temporary files (this transaction only).
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for _, definition in indexes:
             cursor.execute(definition)
+        for name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("RESET maintenance_work_mem")
+
+
+def persons_load_fresh(batches: Iterable[pa.RecordBatch], *, actor: str, run_id: int | None) -> int:
+    """Insert new persons into an EMPTY table (a first publish), column by column.
+
+    Each batch holds `aac002` and `aae005` (plain; '' for no phone) and PERSON_FIELDS columns in
+    their database form (strings, integers, booleans; dates as 'YYYY-MM-DD'). The rows become what
+    `persons_upsert` would insert (same numbering, hashes, ciphertexts, masks and defaults), but
+    no Python object is built per row: only the look-up hashes and the encryption run per value;
+    the rest is Arrow compute, written to COPY as CSV. Call inside `indexes_deferred(Person)`.
+    """
+    now = timezone.now()
+    fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
+    ops = connection.ops
+    table = ops.quote_name(Person._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    stamp = now.isoformat()
+    fixed = {
+        "source_run": run_id,
+        "aae011": actor[:20],
+        "aae036": stamp,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    total = 0
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    with transaction.atomic(), connection.cursor() as cursor:
+        next_no = int(Person.objects.aggregate(m=Max("aac001"))["m"] or 0) + 1
+        copy_sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608 - names from the model
+        postgres = connection.vendor == "postgresql"
+        with cursor.cursor.copy(copy_sql) if postgres else nullcontext() as copy:
+            for batch in batches:
+                n = batch.num_rows
+                if not n:
+                    continue
+                ids = batch.column("aac002").to_pylist()
+                phones = batch.column("aae005").to_pylist()
+                with_phone = [i for i, p in enumerate(phones) if p]
+                cols: dict[str, pa.Array] = {
+                    name: batch.column(name)
+                    for name in batch.schema.names
+                    if name not in ("aac002", "aae005")
+                }
+                numbers = pa.array(range(next_no, next_no + n), pa.int64())
+                cols["aac001"] = pc.utf8_lpad(pc.cast(numbers, pa.string()), 16, "0")
+                next_no += n
+                cols["aac002_hash"] = pa.array(crypto.lookup_hashes(ids), pa.string())
+                cols["aac002_cipher"] = pa.array(crypto.encrypt_many(ids), pa.string())
+                cols["aac002_masked"] = pa.array([mask_id(v) for v in ids], pa.string())
+                phone_values = [phones[i] for i in with_phone]
+                for name, values in (
+                    ("aae005_hash", crypto.lookup_hashes(phone_values)),
+                    ("aae005_cipher", crypto.encrypt_many(phone_values)),
+                    ("aae005_masked", [mask_phone(v) for v in phone_values]),
+                ):
+                    full = [""] * n
+                    for i, v in zip(with_phone, values, strict=True):
+                        full[i] = v
+                    cols[name] = pa.array(full, pa.string())
+                arrays = [
+                    cols[f.attname]
+                    if f.attname in cols
+                    else _constant(fixed[f.attname] if f.attname in fixed else f.get_default(), n)
+                    for f in fields
+                ]
+                data = pa.table(arrays, names=[f.attname for f in fields])
+                if copy is not None:
+                    buffer = io.BytesIO()
+                    pacsv.write_csv(data, buffer, options)
+                    copy.write(buffer.getbuffer())
+                else:  # SQLite (development, tests): the same rows through insert_rows
+                    insert_rows(Person, [_typed(row, fields) for row in data.to_pylist()])
+                total += n
+    return total
+
+
+def _typed(row: dict[str, Any], fields: list[Any]) -> dict[str, Any]:
+    """A row of the COPY table back in Python types (dates and times are ISO strings there)."""
+    for f in fields:
+        value = row[f.attname]
+        if isinstance(value, str) and f.get_internal_type() == "DateField":
+            row[f.attname] = dt.date.fromisoformat(value)
+        elif isinstance(value, str) and f.get_internal_type() == "DateTimeField":
+            row[f.attname] = dt.datetime.fromisoformat(value)
+    return row
+
+
+def _constant(value: Any, n: int) -> pa.Array:
+    """A column of one value, in the form COPY reads (None is NULL)."""
+    if value is None:
+        return pa.nulls(n, pa.string())
+    if isinstance(value, bool):
+        return pa.array([value], pa.bool_()).take(pa.array([0] * n, pa.int32()))
+    if isinstance(value, int):
+        return pa.array([value], pa.int64()).take(pa.array([0] * n, pa.int32()))
+    return pa.array([str(value)], pa.string()).take(pa.array([0] * n, pa.int32()))

@@ -43,18 +43,23 @@ SCHEME_CODES_SQL = "('11','12','13','14','15','21','22','23','24','25','26','27'
 VIEW_STEPS = frozenset(
     {f"v_{k}" for k in (*PERSON_KINDS, "unit")}
     | {
-        "r1",
-        "r2",
-        "r3",
+        "facts",
+        "status_long",
         "name_pick",
         "phone_pick",
         "items_extract",
         "complete",
-        "status_wide",
         "name_mismatch",
         "id_mismatch",
         "unit_seen",
         "unit_carried",
+        "ins",
+        # The outputs: read once, ordered, by the pipeline.
+        "persons",
+        "status_basis",
+        "deceased_active",
+        "unlinked",
+        "units",
     }
 )
 
@@ -69,11 +74,23 @@ class Step:
         return self.name not in VIEW_STEPS
 
 
+def _codes(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    for v in values:
+        if not v.replace("_", "").isalnum():
+            raise ValueError(f"规则参数不合法：{v!r}")
+    return tuple(values)
+
+
 def _q(values: tuple[str, ...] | list[str]) -> str:
     for v in values:
         if not v.replace("_", "").isalnum():
             raise ValueError(f"规则参数不合法：{v!r}")
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _row_key(alias: str = "") -> str:
+    """One number per source row, ordered as (file, line): line numbers stay far below 10^10."""
+    return f"(CAST({alias}_file AS BIGINT) * 10000000000 + {alias}_line)"
 
 
 def _ymd(day: dt.date) -> str:
@@ -118,16 +135,19 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
         for k in PERSON_KINDS
     )))  # fmt: skip
 
-    # The register: the first row of a person (file and line order) stands.
+    # The register: the first row of a person (file and line order) stands. An aggregate of the
+    # smallest (file, line) and a join back: a window partitioned by person sorts every wide row.
+    # The range of the name keys of all the person's rows serves NAME_MISMATCH.
     add(
         Step(
             "reg",
-            """
-        SELECT * FROM (
-          SELECT r.*, COALESCE(r.hukou_status, '1') AS hk,
-                 ROW_NUMBER() OVER (PARTITION BY r.AAC002 ORDER BY r._file, r._line) AS rn
-          FROM v_household_register r WHERE r.ok) t
-        WHERE rn = 1""",
+            f"""
+        SELECT r.*, COALESCE(r.hukou_status, '1') AS hk, m.reg_nk_min, m.reg_nk_max
+        FROM v_household_register r
+        JOIN (SELECT AAC002, MIN({_row_key()}) AS k, MIN(name_key) AS reg_nk_min, MAX(name_key) AS reg_nk_max
+              FROM v_household_register WHERE ok GROUP BY AAC002) m
+          ON m.AAC002 = r.AAC002 AND m.k = {_row_key("r.")}
+        WHERE r.ok""",
         )
     )
 
@@ -143,17 +163,20 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
         )
     )
 
+    # Every linked insurance row (those of a scheme outside the rules' lines too: their names count
+    # for NAME_MISMATCH); `ins` is those of the lines.
     add(
         Step(
-            "ins",
+            "ins_all",
             """
         SELECT i.AAC002, i.AAC003, i.name_key, i.scheme, s.line, s.priority, i.AAC031, i.AAC084,
                i.AAB001, i.AAB301, SUBSTRING(i.AAB301, 1, 6) AS area6, i.AAC030, i.AAE005,
                (i.AAC031 = '1' OR COALESCE(i.AAC084, '0') = '1') AS active, i._file, i._line, i._as_of
-        FROM v_insurance i JOIN scheme_lines s ON s.scheme = i.scheme
+        FROM v_insurance i LEFT JOIN scheme_lines s ON s.scheme = i.scheme
         WHERE i.ok""",
         )
     )
+    add(Step("ins", "SELECT * FROM ins_all WHERE line IS NOT NULL"))
     add(
         Step(
             "xr",
@@ -164,7 +187,36 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
         )
     )
 
+    # Per person, one pass over their insurance rows gives what §3 and §4 need: per line the best
+    # active priority (rule 1) and whether a row is suspended (rule 3), the duplicate flags (two or
+    # more distinct (scheme, area) pairs ⟺ their smallest and largest differ) and the range of the
+    # rows' name keys (NAME_MISMATCH).
+    per_line = []
+    for r in rules.lines:
+        per_line.append(f"MIN(CASE WHEN active AND line = '{r.key}' THEN priority END) AS pri_{r.key}")
+        per_line.append(f"MAX(CASE WHEN AAC031 = '2' AND line = '{r.key}' THEN 1 ELSE 0 END) AS sus_{r.key}")
+    dup = []
+    for flag in FLAG_ORDER[:4]:
+        terms = []
+        if flag in rules.dup_enrollment:
+            pair = f"CASE WHEN active AND line IS NOT NULL AND scheme IN {_q(rules.dup_enrollment[flag])} THEN CONCAT(scheme, '|', COALESCE(area6, '')) END"
+            terms.append(f"MIN({pair}) <> MAX({pair})")
+        if flag in rules.dup_benefit:
+            line = _q([rules.dup_benefit[flag]])
+            terms.append(f"SUM(CASE WHEN line IN {line} AND AAC084 = '1' THEN 1 ELSE 0 END) >= 2")
+        dup.append(f"CASE WHEN {' OR '.join(terms) or 'FALSE'} THEN 1 ELSE 0 END AS {flag}")
+    names = "MIN(name_key) AS nk_min, MAX(name_key) AS nk_max"
+    add(Step("ins_p", f"SELECT AAC002, {', '.join(per_line + dup)}, {names} FROM ins_all GROUP BY AAC002"))
+    xr_lines = ", ".join(
+        f"MAX(CASE WHEN line = '{r.key}' THEN CASE WHEN level = 'province' THEN 2 ELSE 1 END END) AS xr_{r.key}"
+        for r in rules.lines
+    )
+    add(Step("xr_p", f"SELECT AAC002, {xr_lines} FROM xr GROUP BY AAC002"))
+
     # §2 population groups and placement.
+    # g2's candidates come from ins_p (one row a person; active rows always have a line): a small
+    # build side for the join with the insurance rows.
+    any_active = ", ".join(f"a.pri_{r.key}" for r in rules.lines)
     add(
         Step(
             "g1",
@@ -176,13 +228,15 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
     add(
         Step(
             "g2",
-            """
+            f"""
         SELECT AAC002, CASE WHEN area6 IS NULL THEN NULL ELSE CONCAT(area6, '000000') END AS AAB301 FROM (
           SELECT i.AAC002, i.area6,
                  ROW_NUMBER() OVER (PARTITION BY i.AAC002
                    ORDER BY CASE WHEN i.area6 IS NULL THEN 1 ELSE 0 END, i.AAC030 DESC NULLS LAST, i.area6, i._file, i._line) AS rn
-          FROM ins i LEFT JOIN dead d ON d.AAC002 = i.AAC002 LEFT JOIN g1 ON g1.AAC002 = i.AAC002
-          WHERE i.active AND d.AAC002 IS NULL AND g1.AAC002 IS NULL) t
+          FROM ins i JOIN (
+            SELECT a.AAC002 FROM ins_p a LEFT JOIN dead d ON d.AAC002 = a.AAC002 LEFT JOIN g1 ON g1.AAC002 = a.AAC002
+            WHERE COALESCE({any_active}) IS NOT NULL AND d.AAC002 IS NULL AND g1.AAC002 IS NULL) c ON c.AAC002 = i.AAC002
+          WHERE i.active) t
         WHERE rn = 1""",
         )
     )
@@ -271,88 +325,72 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
         LEFT JOIN (SELECT DISTINCT AAC002 FROM employee_rows) em ON em.AAC002 = p.AAC002""",
         )
     )
-    # §3 status per line: the first rule that applies.
+    # §3 status per line: the first rule that applies, one row per person with a column per line.
     pension_exempt = f"f.age < {rules.pension_min_age}"
     if rules.students_exempt_from_pension:
         pension_exempt += " OR f.student = 1"
-    unless_employee = _q(rules.not_required_unless_employee)
-    add(
-        Step(
-            "r1",
-            """
-        SELECT i.AAC002, i.line, MIN(i.priority) AS priority FROM ins i WHERE i.active GROUP BY i.AAC002, i.line""",
-        )
-    )
-    add(
-        Step(
-            "r2",
-            """
-        SELECT AAC002, line, MAX(CASE WHEN level = 'province' THEN 1 ELSE 0 END) AS province FROM xr GROUP BY AAC002, line""",
-        )
-    )
-    add(Step("r3", """SELECT DISTINCT AAC002, line FROM ins WHERE AAC031 = '2'"""))
+    unless_employee = set(rules.not_required_unless_employee)
+    rule_cols, code_cols = [], []
+    for r in rules.lines:
+        exempt = []
+        if r.key == "pension":
+            exempt.append(f"({pension_exempt})")
+        if r.key in unless_employee:
+            exempt.append("f.employee = 0")
+        not_required = " OR ".join(exempt) or "FALSE"
+        scheme = " ".join(f"WHEN {rank} THEN '{code}'" for rank, code in enumerate(_codes(r.schemes)))
+        rule_cols.append(f"""
+          CASE WHEN a.pri_{r.key} IS NOT NULL THEN 1 WHEN x.xr_{r.key} IS NOT NULL THEN 2
+               WHEN a.sus_{r.key} = 1 THEN 3 WHEN f.hk IN {hk_special} THEN 4
+               WHEN {not_required} THEN 5 WHEN f.employee = 1 THEN 6 ELSE 7 END AS {r.column}_rule""")
+        code_cols.append(f"""
+          CASE WHEN a.pri_{r.key} IS NOT NULL THEN CASE a.pri_{r.key} {scheme} END
+               WHEN x.xr_{r.key} IS NOT NULL THEN CASE WHEN x.xr_{r.key} = 2 THEN '81' ELSE '82' END
+               WHEN a.sus_{r.key} = 1 THEN '94' WHEN f.hk IN {hk_special} THEN '93'
+               WHEN {not_required} THEN '95' WHEN f.employee = 1 THEN '92' ELSE '91' END AS {r.column}""")
     add(
         Step(
             "status",
             f"""
-        SELECT f.pkey, l.line, l.position,
-          CASE WHEN r1.AAC002 IS NOT NULL THEN 1
-               WHEN r2.AAC002 IS NOT NULL THEN 2
-               WHEN r3.AAC002 IS NOT NULL THEN 3
-               WHEN f.hk IN {hk_special} THEN 4
-               WHEN (l.line = 'pension' AND ({pension_exempt}))
-                 OR (l.line IN {unless_employee} AND f.employee = 0) THEN 5
-               WHEN f.employee = 1 THEN 6
-               ELSE 7 END AS rule,
-          CASE WHEN r1.AAC002 IS NOT NULL THEN sl.scheme
-               WHEN r2.AAC002 IS NOT NULL THEN CASE WHEN r2.province = 1 THEN '81' ELSE '82' END
-               WHEN r3.AAC002 IS NOT NULL THEN '94'
-               WHEN f.hk IN {hk_special} THEN '93'
-               WHEN (l.line = 'pension' AND ({pension_exempt}))
-                 OR (l.line IN {unless_employee} AND f.employee = 0) THEN '95'
-               WHEN f.employee = 1 THEN '92'
-               ELSE '91' END AS code
-        FROM facts f CROSS JOIN lines l
-        LEFT JOIN r1 ON r1.AAC002 = f.AAC002 AND r1.line = l.line
-        LEFT JOIN scheme_lines sl ON sl.line = l.line AND sl.priority = r1.priority
-        LEFT JOIN r2 ON r2.AAC002 = f.AAC002 AND r2.line = l.line
-        LEFT JOIN r3 ON r3.AAC002 = f.AAC002 AND r3.line = l.line""",
+        SELECT f.pkey, f.AAC002, {",".join(code_cols)}, {",".join(rule_cols)}
+        FROM facts f
+        LEFT JOIN ins_p a ON a.AAC002 = f.AAC002
+        LEFT JOIN xr_p x ON x.AAC002 = f.AAC002""",
         )
     )
-    # The source rows that decided each status (rule 5 for age, and rule 7, have none).
+    # The same, one row per person and line (read by status_basis only, for rules 2–6).
+    add(
+        Step(
+            "status_long",
+            " UNION ALL ".join(
+                f"SELECT pkey, '{r.key}' AS line, {r.column}_rule AS rule, {r.column} AS code FROM status"
+                for r in rules.lines
+            ),
+        )
+    )
+    # The source rows that decided each status (rule 5 for age, and rule 7, have none). Rule 1: the
+    # active rows of the line whose scheme is the status (insurance rows joined once, by person).
+    rule1 = " ".join(
+        f"WHEN '{r.key}' THEN CASE WHEN s.{r.column}_rule = 1 THEN s.{r.column} END" for r in rules.lines
+    )
     add(
         Step(
             "status_basis",
-            """
-        SELECT s.pkey, s.line, s.rule, 'insurance' AS kind, i._file, i._line
-          FROM status s JOIN ins i ON i.AAC002 = s.pkey AND i.line = s.line AND i.active AND i.scheme = s.code WHERE s.rule = 1
+            f"""
+        SELECT s.pkey, i.line, 1 AS rule, 'insurance' AS kind, i._file, i._line
+          FROM ins i JOIN status s ON s.AAC002 = i.AAC002
+          WHERE i.active AND i.scheme = CASE i.line {rule1} END
         UNION ALL SELECT s.pkey, s.line, s.rule, 'cross_region_return', c._file, c._line
-          FROM status s JOIN xr c ON c.AAC002 = s.pkey AND c.line = s.line
+          FROM status_long s JOIN xr c ON c.AAC002 = s.pkey AND c.line = s.line
            AND c.level = CASE WHEN s.code = '81' THEN 'province' ELSE 'national' END WHERE s.rule = 2
         UNION ALL SELECT s.pkey, s.line, s.rule, 'insurance', i._file, i._line
-          FROM status s JOIN ins i ON i.AAC002 = s.pkey AND i.line = s.line AND i.AAC031 = '2' WHERE s.rule = 3
+          FROM status_long s JOIN ins i ON i.AAC002 = s.pkey AND i.line = s.line AND i.AAC031 = '2' WHERE s.rule = 3
         UNION ALL SELECT s.pkey, s.line, s.rule, 'household_register', r._file, r._line
-          FROM status s JOIN reg r ON r.AAC002 = s.pkey WHERE s.rule = 4
+          FROM status_long s JOIN reg r ON r.AAC002 = s.pkey WHERE s.rule = 4
         UNION ALL SELECT s.pkey, s.line, s.rule, 'student', t._file, t._line
-          FROM status s JOIN v_student t ON t.AAC002 = s.pkey AND t.ok WHERE s.rule = 5 AND s.line = 'pension'
+          FROM status_long s JOIN v_student t ON t.AAC002 = s.pkey AND t.ok WHERE s.rule = 5 AND s.line = 'pension'
         UNION ALL SELECT s.pkey, s.line, s.rule, e.kind, e._file, e._line
-          FROM status s JOIN employee_rows e ON e.AAC002 = s.pkey WHERE s.rule = 6""",
-        )
-    )
-    add(
-        Step(
-            "status_wide",
-            f"""
-        SELECT pkey,
-          {", ".join(f"MAX(CASE WHEN line = '{r.key}' THEN code END) AS {r.column}" for r in rules.lines)},
-          {", ".join(f"MAX(CASE WHEN line = '{r.key}' THEN rule END) AS {r.column}_rule" for r in rules.lines)},
-          MAX(CASE WHEN code IN {SCHEME_CODES_SQL} THEN 1 ELSE 0 END) AS any_local,
-          MAX(CASE WHEN code IN {SCHEME_CODES_SQL} OR code IN ('81', '82') THEN 1 ELSE 0 END) AS any_covered,
-          MAX(CASE WHEN code = '81' THEN 1 ELSE 0 END) AS any_81,
-          MAX(CASE WHEN code IN ('91', '92') THEN 1 ELSE 0 END) AS any_9192,
-          MAX(CASE WHEN code = '94' THEN 1 ELSE 0 END) AS any_94,
-          MAX(CASE WHEN code = '93' THEN 1 ELSE 0 END) AS any_93
-        FROM status GROUP BY pkey""",
+          FROM status_long s JOIN employee_rows e ON e.AAC002 = s.pkey WHERE s.rule = 6""",
         )
     )
 
@@ -365,25 +403,22 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
 
 
 def _flag_steps(rules: RulesConfig) -> list[Step]:
-    dup = " UNION ALL ".join(
-        f"SELECT AAC002, '{flag}' AS flag FROM ins WHERE active AND scheme IN {_q(schemes)} GROUP BY AAC002 "
-        f"HAVING COUNT(DISTINCT CONCAT(scheme, '|', COALESCE(area6, ''))) >= 2"
-        for flag, schemes in rules.dup_enrollment.items()
-    )
-    benefit = " UNION ALL ".join(
-        f"SELECT AAC002, '{flag}' AS flag FROM ins WHERE line = '{line}' AND AAC084 = '1' GROUP BY AAC002 HAVING COUNT(*) >= 2"
-        for flag, line in rules.dup_benefit.items()
-    )
+    # Register and insurance rows: the range of their name keys (reg, ins_p); the other kinds' rows
+    # (far fewer) are joined.
     named = " UNION ALL ".join(
-        f"SELECT AAC002, name_key, _file, _line FROM v_{k} WHERE ok" for k in NAMED_KINDS
+        f"SELECT AAC002, name_key FROM v_{k} WHERE ok"
+        for k in NAMED_KINDS
+        if k not in ("household_register", "insurance")
     )
     return [
-        Step("dup_flags", f"{dup} UNION ALL {benefit}"),
         # NAME_MISMATCH: any linked row's name (keys computed at import, §1) differs from the register's.
         Step(
             "name_mismatch",
             f"""
-            SELECT DISTINCT n.AAC002 FROM ({named}) n JOIN reg r ON r.AAC002 = n.AAC002
+            SELECT r.AAC002 FROM reg r LEFT JOIN ins_p a ON a.AAC002 = r.AAC002
+            WHERE r.reg_nk_min <> r.name_key OR r.reg_nk_max <> r.name_key OR a.nk_min <> r.name_key OR a.nk_max <> r.name_key
+            UNION
+            SELECT n.AAC002 FROM ({named}) n JOIN reg r ON r.AAC002 = n.AAC002
             WHERE n.name_key IS NOT NULL AND n.name_key <> r.name_key""",
         ),
         Step(
@@ -413,28 +448,48 @@ def _item_steps(rules: RulesConfig) -> list[Step]:
         missing_terms.append(cond)
     return [
         # AAC003 from any linked row: the register first, then insurance (latest AAC030), then the others.
+        # The register's (deduplicated) row always wins, so only the persons of P without one are
+        # ranked (a small build side for the join with the other kinds' rows).
         Step(
             "name_pick",
             f"""
+            SELECT AAC002, AAC003, name_key, _as_of FROM reg
+            UNION ALL
             SELECT AAC002, AAC003, name_key, _as_of FROM (
-              SELECT u.*, ROW_NUMBER() OVER (PARTITION BY AAC002 ORDER BY rank_kind, AAC030 DESC NULLS LAST, _file, _line) AS rn
+              SELECT u.AAC002, u.AAC003, u.name_key, u._as_of,
+                ROW_NUMBER() OVER (PARTITION BY u.AAC002 ORDER BY u.rank_kind, u.AAC030 DESC NULLS LAST, u._file, u._line) AS rn
               FROM (
-                SELECT AAC002, AAC003, name_key, 0 AS rank_kind, CAST(NULL AS VARCHAR) AS AAC030, _file, _line, _as_of FROM reg
-                UNION ALL SELECT AAC002, AAC003, name_key, 1, AAC030, _file, _line, _as_of FROM ins WHERE AAC003 IS NOT NULL
-                UNION ALL {named_rank}) u) t
+                SELECT AAC002, AAC003, name_key, 1 AS rank_kind, AAC030, _file, _line, _as_of FROM ins WHERE AAC003 IS NOT NULL
+                UNION ALL {named_rank}) u
+              JOIN (SELECT p.AAC002 FROM pop p LEFT JOIN reg r ON r.AAC002 = p.AAC002
+                    WHERE p.AAC002 IS NOT NULL AND r.AAC002 IS NULL) c ON c.AAC002 = u.AAC002) t
             WHERE rn = 1""",
         ),
         # The phone: linked insurance row with the latest AAC030 that has one (ties: the phone sorting
-        # first), else a cross-region row (the phone sorting first).
+        # first), else a cross-region row (the phone sorting first). Aggregates, not a window over
+        # every row: the latest AAC030, then the first phone among its rows, then that row's as-of
+        # date (the latest, where identical rows of several extracts tie).
+        Step(
+            "phone_latest",
+            """
+            SELECT AAC002, MAX(AAC030) AS AAC030 FROM ins WHERE AAE005 IS NOT NULL GROUP BY AAC002""",
+        ),
+        Step(
+            "phone_rows",
+            """
+            SELECT i.AAC002, i.AAE005, i._as_of FROM ins i JOIN phone_latest m ON m.AAC002 = i.AAC002
+            WHERE i.AAE005 IS NOT NULL AND (i.AAC030 = m.AAC030 OR (m.AAC030 IS NULL AND i.AAC030 IS NULL))
+            UNION ALL
+            SELECT c.AAC002, c.AAE005, c._as_of FROM xr c LEFT JOIN phone_latest m ON m.AAC002 = c.AAC002
+            WHERE c.AAE005 IS NOT NULL AND m.AAC002 IS NULL""",
+        ),
         Step(
             "phone_pick",
             """
-            SELECT AAC002, AAE005, _as_of FROM (
-              SELECT u.*, ROW_NUMBER() OVER (PARTITION BY AAC002 ORDER BY src, AAC030 DESC NULLS LAST, AAE005) AS rn
-              FROM (
-                SELECT AAC002, AAE005, AAC030, 0 AS src, _as_of FROM ins WHERE AAE005 IS NOT NULL
-                UNION ALL SELECT AAC002, AAE005, CAST(NULL AS VARCHAR), 1, _as_of FROM xr WHERE AAE005 IS NOT NULL) u) t
-            WHERE rn = 1""",
+            SELECT r.AAC002, r.AAE005, MAX(r._as_of) AS _as_of
+            FROM phone_rows r JOIN (SELECT AAC002, MIN(AAE005) AS AAE005 FROM phone_rows GROUP BY AAC002) f
+              ON f.AAC002 = r.AAC002 AND f.AAE005 = r.AAE005
+            GROUP BY r.AAC002, r.AAE005""",
         ),
         Step(
             "items_extract",
@@ -488,10 +543,10 @@ def _item_steps(rules: RulesConfig) -> list[Step]:
 
 def _outcome_steps(rules: RulesConfig) -> list[Step]:
     flag_exprs = {
-        "DUP_PENSION": "dp.AAC002 IS NOT NULL",
-        "DUP_MEDICAL": "dm.AAC002 IS NOT NULL",
-        "DUP_BENEFIT_PENSION": "bp.AAC002 IS NOT NULL",
-        "DUP_BENEFIT_MEDICAL": "bm.AAC002 IS NOT NULL",
+        "DUP_PENSION": "a.DUP_PENSION = 1",
+        "DUP_MEDICAL": "a.DUP_MEDICAL = 1",
+        "DUP_BENEFIT_PENSION": "a.DUP_BENEFIT_PENSION = 1",
+        "DUP_BENEFIT_MEDICAL": "a.DUP_BENEFIT_MEDICAL = 1",
         "NAME_MISMATCH": "nm.AAC002 IS NOT NULL",
         "BIRTH_MISMATCH": "im.birth = 1",
         "SEX_MISMATCH": "im.sex = 1",
@@ -500,11 +555,19 @@ def _outcome_steps(rules: RulesConfig) -> list[Step]:
     }
     # COALESCE: a person without a register row has no id_mismatch row, and NOT NULL is not TRUE.
     mismatch = "(nm.AAC002 IS NOT NULL OR COALESCE(im.birth, 0) = 1 OR COALESCE(im.sex, 0) = 1)"
+
+    # "Some line's code is …", tested on the rule numbers (integers) where they decide: rule 2 gives
+    # 81/82, 3 gives 94, 4 gives 93, 6 and 7 give 92 and 91; rule 1 gives a scheme code.
+    def any_line(test: str) -> str:
+        return "(" + " OR ".join(test.format(c=f"w.{r.column}") for r in rules.lines) + ")"
+
+    local = any_line(f"({{c}}_rule = 1 AND {{c}} IN {SCHEME_CODES_SQL})")
+    covered = any_line(f"({{c}}_rule = 1 AND {{c}} IN {SCHEME_CODES_SQL}) OR {{c}}_rule = 2")
     reasons = {
-        "UNINSURED": "w.any_covered = 0",
-        "PARTIAL": "w.any_covered = 1 AND w.any_9192 = 1",
-        "INTERRUPTED": "w.any_94 = 1",
-        "SPECIAL": "w.any_93 = 1",
+        "UNINSURED": f"NOT {covered}",
+        "PARTIAL": f"{covered} AND {any_line('{c}_rule IN (6, 7)')}",
+        "INTERRUPTED": any_line("{c}_rule = 3"),
+        "SPECIAL": any_line("{c}_rule = 4"),
         "INFO_MISSING": "c.missing > 0",
         "INFO_MISMATCH": mismatch,
     }
@@ -517,19 +580,16 @@ def _outcome_steps(rules: RulesConfig) -> list[Step]:
             SELECT x.pkey, x.AAC002, x.AAC003, x.AAC004, x.AAC006, x.AAC009, x.AAC010, x.AAB301, x.AAE006, x.AAE005, x.AAC005,
               {status_cols},
               CASE WHEN x.surveyed = 1 THEN 5 WHEN {any_reason} THEN 4
-                   WHEN w.any_local = 1 THEN 1 WHEN w.any_81 = 1 THEN 2 ELSE 3 END AS outcome,
+                   WHEN {local} THEN 1 WHEN {any_line("{c} = '81'")} THEN 2 ELSE 3 END AS outcome,
               CONCAT_WS(';', {", ".join(f"CASE WHEN {flag_exprs[f]} THEN '{f}' END" for f in FLAG_ORDER)}) AS flags,
               CONCAT_WS(';', {", ".join(f"CASE WHEN {v} THEN '{k}' END" for k, v in reasons.items())}) AS survey_reasons,
               x.grp AS population_group,
               CASE WHEN c.missing = 0 AND NOT {mismatch} THEN TRUE ELSE FALSE END AS complete,
               x.employment_status, x.employer_aab998, x.employer_name, x.uninsured_reason, x.AAE014, x.AAE015
             FROM items x
-            JOIN status_wide w ON w.pkey = x.pkey
+            JOIN status w ON w.pkey = x.pkey
             JOIN complete c ON c.pkey = x.pkey
-            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_PENSION') dp ON dp.AAC002 = x.AAC002
-            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_MEDICAL') dm ON dm.AAC002 = x.AAC002
-            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_BENEFIT_PENSION') bp ON bp.AAC002 = x.AAC002
-            LEFT JOIN (SELECT AAC002 FROM dup_flags WHERE flag = 'DUP_BENEFIT_MEDICAL') bm ON bm.AAC002 = x.AAC002
+            LEFT JOIN ins_p a ON a.AAC002 = x.AAC002
             LEFT JOIN name_mismatch nm ON nm.AAC002 = x.AAC002
             LEFT JOIN id_mismatch im ON im.AAC002 = x.AAC002""",
         ),
