@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import pyarrow as pa
@@ -18,7 +19,8 @@ class Backend(Protocol):
     def run_step(self, name: str, sql: str, *, materialize: bool = True) -> None:
         """Make `sql` (DuckDB dialect) available as `name`: a table, or a view when not `materialize`."""
 
-    def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table: ...
+    def fetch_batches(self, name: str, order_by: list[str]) -> Iterator[pa.RecordBatch]:
+        """The rows of `name` ordered by `order_by`, in batches (never all in memory at once)."""
 
     def close(self) -> None: ...
 

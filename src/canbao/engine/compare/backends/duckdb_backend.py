@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -38,8 +39,11 @@ class DuckDBBackend:
         kind = "TABLE" if materialize else "VIEW"
         self.con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
 
-    def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table:
-        return self.con.execute(f"SELECT * FROM {name} ORDER BY {', '.join(order_by)}").to_arrow_table()
+    def fetch_batches(self, name: str, order_by: list[str]) -> Iterator[pa.RecordBatch]:
+        reader = self.con.execute(f"SELECT * FROM {name} ORDER BY {', '.join(order_by)}").to_arrow_reader(
+            100_000
+        )
+        yield from reader
 
     def close(self) -> None:
         self.con.close()
