@@ -7,6 +7,7 @@ sorted by its key, cast to a fixed schema and written by pyarrow with fixed sett
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -92,6 +93,18 @@ def _config_tables(rules: RulesConfig) -> dict[str, pa.Table]:
     }
 
 
+# Staged input past which DuckDB keeps the steps' tables in a file (~1.5 M persons; in memory, 1 M
+# persons take ~2.5 GB of the default 4 GB limit). CANBAO_DUCKDB_ON_DISK=1 or 0 decides instead.
+ON_DISK_BYTES = 256 * 1024 * 1024
+
+
+def _large(extracts: dict[str, list[ExtractFile]]) -> bool:
+    forced = os.environ.get("CANBAO_DUCKDB_ON_DISK")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return sum(os.path.getsize(f.path) for files in extracts.values() for f in files) > ON_DISK_BYTES
+
+
 def run_comparison(
     *,
     extracts: dict[str, list[ExtractFile]],
@@ -105,7 +118,7 @@ def run_comparison(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> CompareResult:
     rules = rules or load_rules()
-    engine = get_backend(backend) if isinstance(backend, str) else backend
+    engine = get_backend(backend, on_disk=_large(extracts)) if isinstance(backend, str) else backend
     timings: dict[str, float] = {}
     try:
         start = time.perf_counter()

@@ -25,11 +25,13 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def get_backend(name: str, *, memory_limit: str | None = None, threads: int | None = None) -> Backend:
+def get_backend(
+    name: str, *, memory_limit: str | None = None, threads: int | None = None, on_disk: bool = False
+) -> Backend:
     if name == "duckdb":
         from canbao.engine.compare.backends.duckdb_backend import DuckDBBackend
 
-        return DuckDBBackend(memory_limit=memory_limit, threads=threads)
+        return DuckDBBackend(memory_limit=memory_limit, threads=threads, on_disk=on_disk)
     if name == "spark":
         from canbao.engine.compare.backends.spark_backend import SparkBackend
 
