@@ -119,7 +119,10 @@ def main() -> None:
         "change": do_change,
     }[name](*args)
     result["seconds"] = time.perf_counter() - start
-    result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["maxrss_mb"] = usage.ru_maxrss / 1024
+    # CPU time of this process (all its threads): comparable across runs when the machine is shared.
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     print(json.dumps(result, ensure_ascii=False, default=str))
 
 

@@ -29,6 +29,7 @@ AS_OF2 = "2026-10-31"
 
 
 def phase(name: str, env: dict[str, str], *args: str) -> dict:
+    load_before = os.getloadavg()[0]
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "_phase.py"), name, *args],
         env=env,
@@ -40,10 +41,16 @@ def phase(name: str, env: dict[str, str], *args: str) -> dict:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"phase {name} failed")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
+    # Load average before and after: the machine may be shared (2 cores; a load of 4 halves a phase's share).
+    result["load"] = (load_before, os.getloadavg()[0])
     print(
-        f"  {name:<12} {result['seconds']:8.1f} s   peak RSS {result['maxrss_mb']:7.0f} MB   {result.get('note', '')}",
+        f"  {name:<12} {result['seconds']:8.1f} s   CPU {result['cpu_s']:7.1f} s   peak RSS {result['maxrss_mb']:7.0f} MB   "
+        f"load {result['load'][0]:.1f}→{result['load'][1]:.1f}   {result.get('note', '')}",
         flush=True,
     )
+    if "timings" in result:
+        slow = sorted(result["timings"].items(), key=lambda kv: -kv[1])[:8]
+        print("               " + ", ".join(f"{k} {v:.1f}" for k, v in slow), flush=True)
     return result
 
 
@@ -100,6 +107,8 @@ def main() -> None:
         "change_1pct": phase("change", env, str(city), str(work / "changed"), AS_OF2),
         "rerun": phase("compare", env, AS_OF2),
     }
+    (work / "results.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    print(f"all figures: {work / 'results.json'}")
     engine = results["compare"]["timings"]
     engine_s = sum(v for k, v in engine.items() if k not in ("publish",))
     ratio = engine_s / results["bare_join"]["seconds"]

@@ -7,13 +7,16 @@ sorted by its key, cast to a fixed schema and written by pyarrow with fixed sett
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from canbao.engine.compare.backends import Backend, get_backend
@@ -90,6 +93,18 @@ def _config_tables(rules: RulesConfig) -> dict[str, pa.Table]:
     }
 
 
+# Staged input past which DuckDB keeps the steps' tables in a file (~1.5 M persons; in memory, 1 M
+# persons take ~2.5 GB of the default 4 GB limit). CANBAO_DUCKDB_ON_DISK=1 or 0 decides instead.
+ON_DISK_BYTES = 256 * 1024 * 1024
+
+
+def _large(extracts: dict[str, list[ExtractFile]]) -> bool:
+    forced = os.environ.get("CANBAO_DUCKDB_ON_DISK")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return sum(os.path.getsize(f.path) for files in extracts.values() for f in files) > ON_DISK_BYTES
+
+
 def run_comparison(
     *,
     extracts: dict[str, list[ExtractFile]],
@@ -103,7 +118,7 @@ def run_comparison(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> CompareResult:
     rules = rules or load_rules()
-    engine = get_backend(backend) if isinstance(backend, str) else backend
+    engine = get_backend(backend, on_disk=_large(extracts)) if isinstance(backend, str) else backend
     timings: dict[str, float] = {}
     try:
         start = time.perf_counter()
@@ -130,39 +145,96 @@ def run_comparison(
                 progress(step.name, i, len(steps))
         out_dir.mkdir(parents=True, exist_ok=True)
         outputs: dict[str, Path] = {}
-        tables: dict[str, pa.Table] = {}
+        summary = Summary()
         t0 = time.perf_counter()
         for name, (schema, order) in output_schemas(rules).items():
-            table = engine.fetch_arrow(name, order).select(schema.names).cast(schema)
             path = out_dir / f"{name}.parquet"
-            pq.write_table(table, path, compression="zstd", row_group_size=1_000_000)
-            outputs[name], tables[name] = path, table
+            for table in _write_parquet(engine.fetch_batches(name, order), schema, path):
+                summary.add(name, table)
+            outputs[name] = path
         timings["write"] = time.perf_counter() - t0
     finally:
         engine.close()
-    return CompareResult(outputs=outputs, counts=summarise(tables), timings=timings)
+    return CompareResult(outputs=outputs, counts=summary.counts(), timings=timings)
 
 
-def summarise(tables: dict[str, pa.Table]) -> dict[str, object]:
-    persons = tables["persons"]
-    outcome = Counter(persons.column("outcome").to_pylist())
-    flags: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    for value in persons.column("flags").to_pylist():
-        flags.update(v for v in (value or "").split(";") if v)
-    for value in persons.column("survey_reasons").to_pylist():
-        reasons.update(v for v in (value or "").split(";") if v)
-    groups = Counter(persons.column("population_group").to_pylist())
-    units = tables["units"]
-    return {
-        "persons": persons.num_rows,
-        "outcome": {str(k): outcome.get(k, 0) for k in range(1, 6)},
-        "population_group": {str(k): groups.get(k, 0) for k in range(1, 5)},
-        "flags": {f: flags.get(f, 0) for f in FLAG_ORDER},
-        "survey_reasons": {r: reasons.get(r, 0) for r in REASON_ORDER},
-        "complete": sum(1 for v in persons.column("complete").to_pylist() if v),
-        "deceased_active": len(set(tables["deceased_active"].column("AAC002").to_pylist())),
-        "unlinked": tables["unlinked"].num_rows,
-        "units": units.num_rows,
-        "units_needing_survey": sum(1 for v in units.column("needs_survey").to_pylist() if v),
-    }
+ROW_GROUP = 1_000_000
+
+
+def _write_parquet(batches: Iterator[pa.RecordBatch], schema: pa.Schema, path: Path) -> Iterator[pa.Table]:
+    """Write ordered batches as `pq.write_table(whole, row_group_size=ROW_GROUP)` would (the same
+    bytes: one contiguous row group of ROW_GROUP rows at a time), holding one row group in memory
+    instead of the whole output (ten million persons). Yields each row group written."""
+    pending: list[pa.RecordBatch] = []
+    rows = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        wrote = False
+        for batch in batches:
+            pending.append(batch)
+            rows += batch.num_rows
+            while rows >= ROW_GROUP:
+                table = pa.Table.from_batches(pending)
+                group = _conform(table.slice(0, ROW_GROUP), schema)
+                writer.write_table(group, row_group_size=ROW_GROUP)
+                wrote = True
+                yield group
+                rest = table.slice(ROW_GROUP)
+                pending, rows = rest.to_batches(), rest.num_rows
+        if rows or not wrote:  # an empty output is one empty row group, as write_table makes it
+            group = _conform(
+                pa.Table.from_batches(pending, schema=pending[0].schema) if pending else schema.empty_table(),
+                schema,
+            )
+            writer.write_table(group, row_group_size=ROW_GROUP)
+            yield group
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    return table.select(schema.names).cast(schema).combine_chunks()
+
+
+class Summary:
+    """The run's counts, gathered row group by row group as the outputs are written."""
+
+    def __init__(self) -> None:
+        self.c: dict[str, Counter[Any]] = {k: Counter() for k in ("outcome", "group", "flags", "reasons")}
+        self.n: Counter[str] = Counter()
+        self.dead: set[str | None] = set()
+
+    def add(self, name: str, table: pa.Table) -> None:
+        self.n[name] += table.num_rows
+        if name == "persons":
+            for key, column in (("outcome", "outcome"), ("group", "population_group")):
+                self.c[key].update(_value_counts(table.column(column)))
+            for key, column in (("flags", "flags"), ("reasons", "survey_reasons")):
+                parts = pc.list_flatten(pc.split_pattern(table.column(column), ";"))
+                self.c[key].update({k: v for k, v in _value_counts(parts).items() if k})
+            self.n["complete"] += (
+                pc.sum(pc.fill_null(table.column("complete"), False).cast(pa.int64())).as_py() or 0
+            )
+        elif name == "deceased_active":
+            self.dead.update(table.column("AAC002").to_pylist())
+        elif name == "units":
+            self.n["units_needing_survey"] += (
+                pc.sum(pc.fill_null(table.column("needs_survey"), False).cast(pa.int64())).as_py() or 0
+            )
+
+    def counts(self) -> dict[str, object]:
+        outcome, groups, flags, reasons = (self.c[k] for k in ("outcome", "group", "flags", "reasons"))
+        return {
+            "persons": self.n["persons"],
+            "outcome": {str(k): outcome.get(k, 0) for k in range(1, 6)},
+            "population_group": {str(k): groups.get(k, 0) for k in range(1, 5)},
+            "flags": {f: flags.get(f, 0) for f in FLAG_ORDER},
+            "survey_reasons": {r: reasons.get(r, 0) for r in REASON_ORDER},
+            "complete": self.n["complete"],
+            "deceased_active": len(self.dead),
+            "unlinked": self.n["unlinked"],
+            "units": self.n["units"],
+            "units_needing_survey": self.n["units_needing_survey"],
+        }
+
+
+def _value_counts(column: pa.ChunkedArray | pa.Array) -> dict[Any, int]:
+    counts = pc.value_counts(column)
+    return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True))

@@ -46,11 +46,8 @@ VIEW_STEPS = frozenset(
         "facts",
         "status_long",
         "name_pick",
-        "phone_pick",
         "items_extract",
-        "complete",
         "name_mismatch",
-        "id_mismatch",
         "unit_seen",
         "unit_carried",
         "ins",
@@ -325,7 +322,8 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
         LEFT JOIN (SELECT DISTINCT AAC002 FROM employee_rows) em ON em.AAC002 = p.AAC002""",
         )
     )
-    # §3 status per line: the first rule that applies, one row per person with a column per line.
+    # §3 status per line: the first rule that applies, one row per person with a column per line
+    # (and the person's duplicate flags from ins_p, so that `persons` need not join ins_p again).
     pension_exempt = f"f.age < {rules.pension_min_age}"
     if rules.students_exempt_from_pension:
         pension_exempt += " OR f.student = 1"
@@ -352,7 +350,8 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
         Step(
             "status",
             f"""
-        SELECT f.pkey, f.AAC002, {",".join(code_cols)}, {",".join(rule_cols)}
+        SELECT f.pkey, f.AAC002, {",".join(code_cols)}, {",".join(rule_cols)},
+          {", ".join(f"a.{flag}" for flag in FLAG_ORDER[:4])}
         FROM facts f
         LEFT JOIN ins_p a ON a.AAC002 = f.AAC002
         LEFT JOIN xr_p x ON x.AAC002 = f.AAC002""",
@@ -421,15 +420,6 @@ def _flag_steps(rules: RulesConfig) -> list[Step]:
             SELECT n.AAC002 FROM ({named}) n JOIN reg r ON r.AAC002 = n.AAC002
             WHERE n.name_key IS NOT NULL AND n.name_key <> r.name_key""",
         ),
-        Step(
-            "id_mismatch",
-            """
-            SELECT AAC002,
-              CASE WHEN AAC006 IS NOT NULL AND AAC006 <> SUBSTRING(AAC002, 7, 8) THEN 1 ELSE 0 END AS birth,
-              CASE WHEN AAC004 IS NOT NULL AND AAC004 <>
-                CASE WHEN CAST(SUBSTRING(AAC002, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END THEN 1 ELSE 0 END AS sex
-            FROM reg""",
-        ),
     ]
 
 
@@ -438,23 +428,13 @@ def _item_steps(rules: RulesConfig) -> list[Step]:
         f"SELECT AAC002, AAC003, name_key, {i} AS rank_kind, CAST(NULL AS VARCHAR) AS AAC030, _file, _line, _as_of FROM v_{k} WHERE ok AND AAC003 IS NOT NULL"
         for i, k in enumerate(("residence", "employment", "cross_region_return", "student"), start=2)
     )
-    required = list(rules.required_items)
-    missing_terms = []
-    for item in required:
-        exempt = [g for g, items in rules.not_required_for_groups.items() if item in items]
-        cond = f"x.{item} IS NULL"
-        if exempt:
-            cond = f"({cond} AND x.grp NOT IN ({', '.join(exempt)}))"
-        missing_terms.append(cond)
     return [
         # AAC003 from any linked row: the register first, then insurance (latest AAC030), then the others.
-        # The register's (deduplicated) row always wins, so only the persons of P without one are
-        # ranked (a small build side for the join with the other kinds' rows).
+        # The register's (deduplicated) row always wins (items_extract takes it from reg), so only
+        # the persons of P without one are ranked here.
         Step(
             "name_pick",
             f"""
-            SELECT AAC002, AAC003, name_key, _as_of FROM reg
-            UNION ALL
             SELECT AAC002, AAC003, name_key, _as_of FROM (
               SELECT u.AAC002, u.AAC003, u.name_key, u._as_of,
                 ROW_NUMBER() OVER (PARTITION BY u.AAC002 ORDER BY u.rank_kind, u.AAC030 DESC NULLS LAST, u._file, u._line) AS rn
@@ -495,14 +475,21 @@ def _item_steps(rules: RulesConfig) -> list[Step]:
             "items_extract",
             """
             SELECT p.pkey, p.AAC002, p.grp, p.AAB301,
-              np.AAC003 AS AAC003, np.name_key AS AAC003_key, np._as_of AS AAC003_as_of,
+              CASE WHEN r.AAC002 IS NULL THEN np.AAC003 ELSE r.AAC003 END AS AAC003,
+              CASE WHEN r.AAC002 IS NULL THEN np.name_key ELSE r.name_key END AS AAC003_key,
+              CASE WHEN r.AAC002 IS NULL THEN np._as_of ELSE r._as_of END AS AAC003_as_of,
               COALESCE(r.AAC004, CASE WHEN p.AAC002 IS NULL THEN NULL
                 WHEN CAST(SUBSTRING(p.AAC002, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END) AS AAC004,
               COALESCE(r.AAC006, SUBSTRING(p.AAC002, 7, 8)) AS AAC006, r._as_of AS reg_as_of,
               r.AAC009, r.AAC010, r.AAC005,
               CASE WHEN p.grp = 3 THEN q.AAE006 ELSE r.AAE006 END AS AAE006,
               CASE WHEN p.grp = 3 THEN q._as_of ELSE r._as_of END AS AAE006_as_of,
-              ph.AAE005, ph._as_of AS AAE005_as_of
+              ph.AAE005, ph._as_of AS AAE005_as_of,
+              CASE WHEN r.AAC002 IS NULL THEN NULL
+                   WHEN r.AAC006 IS NOT NULL AND r.AAC006 <> SUBSTRING(r.AAC002, 7, 8) THEN 1 ELSE 0 END AS id_birth,
+              CASE WHEN r.AAC002 IS NULL THEN NULL
+                   WHEN r.AAC004 IS NOT NULL AND r.AAC004 <>
+                     CASE WHEN CAST(SUBSTRING(r.AAC002, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END THEN 1 ELSE 0 END AS id_sex
             FROM pop p
             LEFT JOIN reg r ON r.AAC002 = p.AAC002
             LEFT JOIN res_q q ON q.AAC002 = p.AAC002
@@ -519,7 +506,7 @@ def _item_steps(rules: RulesConfig) -> list[Step]:
               COALESCE(s.AAC010, e.AAC010) AS AAC010, COALESCE(s.AAE006, e.AAE006) AS AAE006,
               COALESCE(s.AAE005, e.AAE005) AS AAE005, e.AAC005,
               s.employment_status, s.employer_aab998, s.employer_name, s.uninsured_reason, s.AAE014, s.AAE015,
-              CASE WHEN s.pkey IS NULL THEN 0 ELSE 1 END AS surveyed,
+              CASE WHEN s.pkey IS NULL THEN 0 ELSE 1 END AS surveyed, e.id_birth, e.id_sex,
               CASE WHEN s.pkey IS NOT NULL AND (
                    (s.name_key IS NOT NULL AND e.AAC003 IS NOT NULL AND e.AAC003_as_of > s.survey_date AND s.name_key <> e.AAC003_key)
                 OR (s.AAC004 IS NOT NULL AND e.AAC004 IS NOT NULL AND e.reg_as_of > s.survey_date AND s.AAC004 <> e.AAC004)
@@ -532,29 +519,38 @@ def _item_steps(rules: RulesConfig) -> list[Step]:
             FROM items_extract e
             LEFT JOIN sv s ON s.pkey = e.pkey""",
         ),
-        Step(
-            "complete",
-            f"""
-            SELECT x.pkey, {" + ".join(f"CASE WHEN {t} THEN 1 ELSE 0 END" for t in missing_terms)} AS missing
-            FROM items x""",
-        ),
     ]
 
 
+def _missing_items(rules: RulesConfig) -> str:
+    """The number of required items (§5) missing from items row `x`."""
+    terms = []
+    for item in rules.required_items:
+        exempt = [g for g, items in rules.not_required_for_groups.items() if item in items]
+        cond = f"x.{item} IS NULL"
+        if exempt:
+            cond = f"({cond} AND x.grp NOT IN ({', '.join(exempt)}))"
+        terms.append(f"CASE WHEN {cond} THEN 1 ELSE 0 END")
+    return "(" + " + ".join(terms) + ")"
+
+
 def _outcome_steps(rules: RulesConfig) -> list[Step]:
+    # Each person's output row is one join of items and status: every per-person fact is a column
+    # of one or the other (at 10 M persons, each further join's build side costs gigabytes).
+    missing = _missing_items(rules)
     flag_exprs = {
-        "DUP_PENSION": "a.DUP_PENSION = 1",
-        "DUP_MEDICAL": "a.DUP_MEDICAL = 1",
-        "DUP_BENEFIT_PENSION": "a.DUP_BENEFIT_PENSION = 1",
-        "DUP_BENEFIT_MEDICAL": "a.DUP_BENEFIT_MEDICAL = 1",
+        "DUP_PENSION": "w.DUP_PENSION = 1",
+        "DUP_MEDICAL": "w.DUP_MEDICAL = 1",
+        "DUP_BENEFIT_PENSION": "w.DUP_BENEFIT_PENSION = 1",
+        "DUP_BENEFIT_MEDICAL": "w.DUP_BENEFIT_MEDICAL = 1",
         "NAME_MISMATCH": "nm.AAC002 IS NOT NULL",
-        "BIRTH_MISMATCH": "im.birth = 1",
-        "SEX_MISMATCH": "im.sex = 1",
+        "BIRTH_MISMATCH": "x.id_birth = 1",
+        "SEX_MISMATCH": "x.id_sex = 1",
         "NONLOCAL": "x.grp = 2",
         "SURVEY_CONFLICT": "x.survey_conflict = 1",
     }
-    # COALESCE: a person without a register row has no id_mismatch row, and NOT NULL is not TRUE.
-    mismatch = "(nm.AAC002 IS NOT NULL OR COALESCE(im.birth, 0) = 1 OR COALESCE(im.sex, 0) = 1)"
+    # COALESCE: a person without a register row has NULL there, and NOT NULL is not TRUE.
+    mismatch = "(nm.AAC002 IS NOT NULL OR COALESCE(x.id_birth, 0) = 1 OR COALESCE(x.id_sex, 0) = 1)"
 
     # "Some line's code is …", tested on the rule numbers (integers) where they decide: rule 2 gives
     # 81/82, 3 gives 94, 4 gives 93, 6 and 7 give 92 and 91; rule 1 gives a scheme code.
@@ -568,7 +564,7 @@ def _outcome_steps(rules: RulesConfig) -> list[Step]:
         "PARTIAL": f"{covered} AND {any_line('{c}_rule IN (6, 7)')}",
         "INTERRUPTED": any_line("{c}_rule = 3"),
         "SPECIAL": any_line("{c}_rule = 4"),
-        "INFO_MISSING": "c.missing > 0",
+        "INFO_MISSING": f"{missing} > 0",
         "INFO_MISMATCH": mismatch,
     }
     any_reason = " OR ".join(f"({v})" for v in reasons.values())
@@ -584,14 +580,11 @@ def _outcome_steps(rules: RulesConfig) -> list[Step]:
               CONCAT_WS(';', {", ".join(f"CASE WHEN {flag_exprs[f]} THEN '{f}' END" for f in FLAG_ORDER)}) AS flags,
               CONCAT_WS(';', {", ".join(f"CASE WHEN {v} THEN '{k}' END" for k, v in reasons.items())}) AS survey_reasons,
               x.grp AS population_group,
-              CASE WHEN c.missing = 0 AND NOT {mismatch} THEN TRUE ELSE FALSE END AS complete,
+              CASE WHEN {missing} = 0 AND NOT {mismatch} THEN TRUE ELSE FALSE END AS complete,
               x.employment_status, x.employer_aab998, x.employer_name, x.uninsured_reason, x.AAE014, x.AAE015
             FROM items x
             JOIN status w ON w.pkey = x.pkey
-            JOIN complete c ON c.pkey = x.pkey
-            LEFT JOIN ins_p a ON a.AAC002 = x.AAC002
-            LEFT JOIN name_mismatch nm ON nm.AAC002 = x.AAC002
-            LEFT JOIN id_mismatch im ON im.AAC002 = x.AAC002""",
+            LEFT JOIN name_mismatch nm ON nm.AAC002 = x.AAC002""",
         ),
     ]
 

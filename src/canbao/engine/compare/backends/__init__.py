@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import pyarrow as pa
@@ -18,16 +19,19 @@ class Backend(Protocol):
     def run_step(self, name: str, sql: str, *, materialize: bool = True) -> None:
         """Make `sql` (DuckDB dialect) available as `name`: a table, or a view when not `materialize`."""
 
-    def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table: ...
+    def fetch_batches(self, name: str, order_by: list[str]) -> Iterator[pa.RecordBatch]:
+        """The rows of `name` ordered by `order_by`, in batches (never all in memory at once)."""
 
     def close(self) -> None: ...
 
 
-def get_backend(name: str, *, memory_limit: str | None = None, threads: int | None = None) -> Backend:
+def get_backend(
+    name: str, *, memory_limit: str | None = None, threads: int | None = None, on_disk: bool = False
+) -> Backend:
     if name == "duckdb":
         from canbao.engine.compare.backends.duckdb_backend import DuckDBBackend
 
-        return DuckDBBackend(memory_limit=memory_limit, threads=threads)
+        return DuckDBBackend(memory_limit=memory_limit, threads=threads, on_disk=on_disk)
     if name == "spark":
         from canbao.engine.compare.backends.spark_backend import SparkBackend
 

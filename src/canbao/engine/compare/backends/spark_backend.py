@@ -7,6 +7,7 @@ docs/spark.md.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pyarrow as pa
 import sqlglot
@@ -71,9 +72,9 @@ class SparkBackend:
         frame.createOrReplaceTempView(name)
         self._views.append(name)
 
-    def fetch_arrow(self, name: str, order_by: list[str]) -> pa.Table:
+    def fetch_batches(self, name: str, order_by: list[str]) -> Iterator[pa.RecordBatch]:
         frame = self.spark.table(name).orderBy(*order_by)
-        return frame.toArrow()
+        yield from frame.toArrow().to_batches()
 
     def close(self) -> None:
         for view in self._views:
