@@ -20,7 +20,7 @@ from canbao.registry.models import Person
 from canbao.reports import export, quarters
 from canbao.reports.services import ReportRefused, hukou_count_set, node_for, quarter_report
 from canbao.web.actor import request_actor
-from canbao.web.common import xlsx_response
+from canbao.web.common import pager_query, xlsx_response
 from canbao.web.views_exports import list_export_response
 
 PAGE = 50
@@ -126,16 +126,9 @@ def quarterly_cell(request: HttpRequest) -> HttpResponse:
     pages = max((total + PAGE - 1) // PAGE, 1)
     return render(request, "web/reports/cell.html", {
         "node": node, "period": period, "title": title, "row_name": row_name, "total": total, "people": shown,
-        "page": page, "pages": pages, "query": _without(request, "page", "format"),
+        "page": page, "pages": pages, "query": pager_query(request),
         "back": f"/reports/quarterly/?node={node.code}&period={period}",
     })  # fmt: skip
-
-
-def _without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def _person_links(numbers: list[str]) -> dict[str, int]:
