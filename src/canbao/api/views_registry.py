@@ -53,9 +53,12 @@ class AuditedList(generics.ListAPIView):  # type: ignore[type-arg]
 
     pagination_class = Paging
     object_type = ""
+    query_serializer: type[Any]  # validates the list's query parameters
 
     def criteria(self) -> dict[str, Any]:
-        raise NotImplementedError
+        query = self.query_serializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return dict(query.validated_data)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
@@ -82,11 +85,7 @@ class PersonList(AuditedList):
     serializer_class = s.PersonListSerializer
     permission_classes = [capability("person.search")]
     object_type = "person"
-
-    def criteria(self) -> dict[str, Any]:
-        query = s.PersonQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return dict(query.validated_data)
+    query_serializer = s.PersonQuerySerializer
 
     def get_queryset(self) -> QuerySet[Person]:
         q = self.criteria()
@@ -137,11 +136,7 @@ class UnitList(AuditedList):
     serializer_class = s.UnitSerializer
     permission_classes = [capability("unit.view")]
     object_type = "unit"
-
-    def criteria(self) -> dict[str, Any]:
-        query = s.UnitQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return dict(query.validated_data)
+    query_serializer = s.UnitQuerySerializer
 
     def get_queryset(self) -> QuerySet[Unit]:
         q = self.criteria()
