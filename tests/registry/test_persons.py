@@ -101,3 +101,44 @@ def test_unit_changes_keep_history(city) -> None:
         {"aab004": "测试股份有限公司"},
         "run:2",
     )
+
+
+def test_republish_changes_only_what_changed_and_clears_a_removed_phone(city) -> None:
+    person = city.east[0]
+    number = crypto.decrypt(person.aac002_cipher)
+    untouched = {
+        f: getattr(person, f) for f in ("aac003", "aac006", "placement_id", "aac001", "aac002_cipher")
+    }
+    counts = persons_upsert(
+        [{"aac002": number, "aae006": "新地址 1 号", "aae005": ""}],
+        actor="publisher",
+        source="run:2",
+        run_id=2,
+    )
+    assert (counts.created, counts.changed, counts.unchanged) == (0, 1, 0)
+    person.refresh_from_db()
+    assert person.aae006 == "新地址 1 号"
+    assert (person.aae005_cipher, person.aae005_hash, person.aae005_masked) == ("", "", "")
+    assert (person.source_run, person.aae011) == (2, "publisher")
+    assert {f: getattr(person, f) for f in untouched} == untouched  # the rest of the row is kept
+    history = PersonHistory.objects.get(person=person)
+    assert history.after == {"aae006": "新地址 1 号", "aae005": ""}
+    assert history.before["aae005"].startswith("1") and "*" in history.before["aae005"]
+
+
+def test_person_table_carries_no_redundant_indexes() -> None:
+    # Every index is paid for on each write of 10 M persons: one per purpose, none for LIKE on a hash.
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "registry_person")
+    indexed = sorted(tuple(c["columns"]) for c in found.values() if c["index"] or c["unique"])
+    for columns in (("aac002_hash",), ("aac001",), ("aae005_hash",)):
+        assert indexed.count(columns) == 1, (columns, indexed)
+    assert indexed.count(("aab301",)) == 1  # person_place_prefix; the foreign key has no index of its own
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_person'")
+            names = [r[0] for r in cursor.fetchall()]
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'registry_person'")
+            options = cursor.fetchone()[0]
+        assert not [n for n in names if n.endswith("_like")], names
+        assert "fillfactor=90" in options  # room for HOT updates of re-published persons

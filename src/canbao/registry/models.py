@@ -14,9 +14,12 @@ STATUS_FIELDS = ("aic003", "akc003", "alc003", "ajc003", "amc003")
 
 class Person(models.Model):
     # 表2 人员基础信息
-    aac001 = models.CharField("人员编号", max_length=20, unique=True)
+    # Unique by constraints in Meta, not `unique=True`: on PostgreSQL that would add a second,
+    # `varchar_pattern_ops` index for LIKE searches nobody makes on a number or a hash, and every
+    # index is paid for on each write of 10 M persons.
+    aac001 = models.CharField("人员编号", max_length=20)
     aac002_cipher = models.TextField("公民身份号码(密文)", blank=True)
-    aac002_hash = models.CharField("公民身份号码索引", max_length=64, null=True, unique=True)
+    aac002_hash = models.CharField("公民身份号码索引", max_length=64, null=True)
     aac002_masked = models.CharField("公民身份号码", max_length=18, blank=True)
     aac003 = models.CharField("姓名", max_length=50, blank=True)  # indexed with the placement, below
     aac004 = models.CharField("性别", max_length=1, blank=True)
@@ -29,7 +32,7 @@ class Person(models.Model):
     aab401 = models.CharField("户口簿编号", max_length=20, blank=True)
     aab402 = models.CharField("家庭编号", max_length=20, blank=True)
     aae005_cipher = models.TextField("联系电话(密文)", blank=True)
-    aae005_hash = models.CharField("联系电话索引", max_length=64, blank=True, db_index=True)
+    aae005_hash = models.CharField("联系电话索引", max_length=64, blank=True)  # indexed in Meta
     aae005_masked = models.CharField("联系电话", max_length=20, blank=True)
     hukou_status = models.CharField("户口状态", max_length=1, blank=True)
     employment_status = models.CharField("就业状态", max_length=2, blank=True)
@@ -39,12 +42,14 @@ class Person(models.Model):
     uninsured_reason = models.CharField("未参保原因", max_length=4, blank=True)
     # comparison-rules.md §2: population group and the node the person is placed at
     population_group = models.PositiveSmallIntegerField("登记对象类别", null=True, blank=True)
+    # No index of its own: person_place_name and person_place_prefix below lead with it.
     placement = models.ForeignKey(
         "divisions.Division",
         on_delete=models.PROTECT,
         db_column="aab301",
         verbose_name="行政区划",
         related_name="+",
+        db_index=False,
     )
     # 表3 参保状态 + outcome, flags, survey reasons (comparison-rules.md §3–§6)
     aic003 = models.CharField("养老保险参保状态", max_length=2, blank=True)
@@ -71,7 +76,12 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = "人员"
+        constraints = [
+            models.UniqueConstraint(fields=["aac001"], name="person_aac001_uniq"),
+            models.UniqueConstraint(fields=["aac002_hash"], name="person_aac002_hash_uniq"),
+        ]
         indexes = [
+            models.Index(fields=["aae005_hash"], name="person_phone_hash"),
             models.Index(fields=["placement", "aac003"], name="person_place_name"),
             # PostgreSQL: lets a `LIKE 'prefix%'` on the placement (the tree's person counts) use an
             # index whatever the collation. Scoping uses a range instead (accounts/scoping.py).

@@ -30,6 +30,10 @@ PERSON_FIELDS = (
     "outcome", "flags", "survey_reasons", "complete", "status_rules", "in_population", "aae011", "aae036", "aae014", "aae015",
 )  # fmt: skip
 CHUNK = 5000
+# What a re-published person may change, in the order persons_upsert reads and writes them.
+_UPDATED = (*PERSON_FIELDS, "aae005_hash", "aae005_masked", "aae005_cipher", "source_run")
+_EXISTING = ("id", "aac002_hash", *_UPDATED)
+_CIPHER_AT = _UPDATED.index("aae005_cipher")
 
 
 @dataclass
@@ -75,29 +79,32 @@ def persons_upsert(
             numbers = [r["aac002"] for r in chunk]
             hashes = crypto.lookup_hashes(numbers)
             # Into an empty table (a first publish) there is nothing to look up: skip 5,000-key queries.
-            existing: dict[str, Person] = {}
+            existing: dict[str, tuple[Any, ...]] = {}
             if not fresh:
                 # During a key rotation a person may still be under an old key's hash: find it by any.
+                # Plain tuples, not model instances: building 5,000 instances of forty fields cost
+                # more than the query.
                 aliases = crypto.hash_aliases(numbers, hashes)
                 existing = {
-                    aliases[p.aac002_hash]: p for p in Person.objects.filter(aac002_hash__in=list(aliases))
+                    aliases[t[1]]: t
+                    for t in Person.objects.filter(aac002_hash__in=list(aliases)).values_list(*_EXISTING)
                 }
             phones = [r.get("aae005") or "" for r in chunk]
             phone_hashes = crypto.lookup_hashes(phones)
             no_phone_hash = crypto.lookup_hash("")  # what an empty phone hashes to, once per chunk
             new_people: list[dict[str, Any]] = []
-            changed: list[Person] = []
+            changed: list[tuple[int, list[Any]]] = []
             history: list[dict[str, Any]] = []
             touched: list[int] = []
             to_encrypt_id: list[tuple[dict[str, Any], str]] = []
-            to_encrypt_phone: list[tuple[Person | dict[str, Any], str]] = []
+            to_encrypt_phone: list[tuple[dict[str, Any] | list[Any], str]] = []
             for row, id_hash, phone, phone_hash in zip(chunk, hashes, phones, phone_hashes, strict=True):
                 if id_hash in seen:
                     raise ValueError(f"同一批数据中身份号码重复：{mask_id(row['aac002'])}")
                 seen.add(id_hash)
-                person = existing.get(id_hash)
+                found = existing.get(id_hash)
                 values = {f: row[f] for f in PERSON_FIELDS if f in row}
-                if person is None:
+                if found is None:
                     # New persons skip model instances: a plain row is ~20× cheaper to build and insert.
                     new = {
                         **values,
@@ -117,32 +124,34 @@ def persons_upsert(
                         to_encrypt_phone.append((new, phone))
                     new_people.append(new)
                     continue
+                person_id = found[0]
+                current = dict(zip(_UPDATED, found[2:], strict=True))
                 before: dict[str, Any] = {}
                 after: dict[str, Any] = {}
                 for f, v in values.items():
-                    if _comparable(getattr(person, f)) != _comparable(v):
-                        before[f], after[f] = _json(getattr(person, f)), _json(v)
-                        setattr(person, f, v)
+                    if _comparable(current[f]) != _comparable(v):
+                        before[f], after[f] = _json(current[f]), _json(v)
+                        current[f] = v
                 if (
                     "aae005" in row
-                    and phone_hash != (person.aae005_hash or no_phone_hash)
-                    and not _same_under_old_key(person, phone)
+                    and phone_hash != (current["aae005_hash"] or no_phone_hash)
+                    and not _same_under_old_key(current["aae005_cipher"], current["aae005_hash"], phone)
                 ):
-                    before["aae005"], after["aae005"] = person.aae005_masked, mask_phone(phone)
-                    person.aae005_hash, person.aae005_masked = (
+                    before["aae005"], after["aae005"] = current["aae005_masked"], mask_phone(phone)
+                    current["aae005_hash"], current["aae005_masked"] = (
                         (phone_hash, mask_phone(phone)) if phone else ("", "")
                     )
-                    if phone:
-                        to_encrypt_phone.append((person, phone))
-                    else:
-                        person.aae005_cipher = ""
+                    current["aae005_cipher"] = ""  # the new phone's ciphertext, or none
                 if before:
-                    person.source_run = run_id
-                    person.aae011, person.aae036 = actor[:20], now
-                    changed.append(person)
+                    current["source_run"] = run_id
+                    current["aae011"], current["aae036"] = actor[:20], now
+                    update = [*(current[f] for f in _UPDATED), now]
+                    if "aae005" in before and phone:
+                        to_encrypt_phone.append((update, phone))
+                    changed.append((person_id, update))
                     history.append(
                         {
-                            "person_id": person.pk,
+                            "person_id": person_id,
                             "at": now,
                             "actor": actor,
                             "source": source,
@@ -153,8 +162,8 @@ def persons_upsert(
                     )
                 else:
                     counts.unchanged += 1
-                    if touch and person.source_run != run_id:
-                        touched.append(person.pk)
+                    if touch and current["source_run"] != run_id:
+                        touched.append(person_id)
             for (new, _plain), token in zip(
                 to_encrypt_id, crypto.encrypt_many([p for _, p in to_encrypt_id]), strict=True
             ):
@@ -165,13 +174,10 @@ def persons_upsert(
                 if isinstance(target, dict):
                     target["aae005_cipher"] = token
                 else:
-                    target.aae005_cipher = token
+                    target[_CIPHER_AT] = token
             insert_rows(Person, new_people)
             if changed:
-                fields = sorted(
-                    {*PERSON_FIELDS, "aae005_cipher", "aae005_hash", "aae005_masked", "source_run"}
-                )
-                update_rows(changed, fields)
+                update_values(Person, [*_UPDATED, "updated_at"], changed)
                 insert_rows(PersonHistory, history)  # plain rows: bulk_create binds JSON slowly
             if touched:
                 Person.objects.filter(pk__in=touched).update(source_run=run_id)
@@ -180,13 +186,13 @@ def persons_upsert(
     return counts
 
 
-def _same_under_old_key(person: Person, phone: str) -> bool:
+def _same_under_old_key(cipher: str, phone_hash: str, phone: str) -> bool:
     """During a key rotation a person not yet re-hashed keeps the old key's hash of an unchanged phone."""
-    kid = person.aae005_cipher.partition(":")[0]
+    kid = cipher.partition(":")[0]
     return (
-        bool(phone and person.aae005_cipher)
+        bool(phone and cipher)
         and kid != crypto.load_keyring().current
-        and crypto.hash_matches(phone, person.aae005_hash, kid=kid)
+        and crypto.hash_matches(phone, phone_hash, kid=kid)
     )
 
 
@@ -223,41 +229,48 @@ _PLAIN_TYPES = frozenset(
 
 
 def update_rows(objs: list[Any], field_names: list[str]) -> None:
-    """Write `field_names` of changed model instances back.
+    """Write `field_names` of changed model instances back (see `update_values`)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [model._meta.get_field(name) for name in field_names]
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields) and "updated_at" not in field_names:
+        fields.append(model._meta.get_field("updated_at"))
+    rows = [
+        (
+            obj.pk,
+            [
+                f.pre_save(obj, False) if getattr(f, "auto_now", False) else getattr(obj, f.attname)
+                for f in fields
+            ],
+        )
+        for obj in objs
+    ]
+    update_values(model, [f.attname for f in fields], rows)
+
+
+def update_values(model: Any, attnames: list[str], rows: list[tuple[int, list[Any]]]) -> None:
+    """Set the columns `attnames` of the rows with these primary keys to these Python values.
 
     The ORM's bulk_update sends one UPDATE per 1,000 rows with a CASE of 1,000 branches per field,
     which PostgreSQL evaluates in quadratic time (minutes for 10,000 changed persons). On PostgreSQL
     the rows go to a temporary table by COPY and one UPDATE … FROM applies them; elsewhere one
     parameterised UPDATE per row (executemany) is fast.
     """
-    if not objs:
+    if not rows:
         return
-    model = type(objs[0])
     ops = connection.ops
-    fields = [model._meta.get_field(name) for name in field_names]
-    if any(f.name == "updated_at" for f in model._meta.concrete_fields) and "updated_at" not in field_names:
-        fields.append(model._meta.get_field("updated_at"))
+    fields = [next(f for f in model._meta.concrete_fields if f.attname == name) for name in attnames]
     table = ops.quote_name(model._meta.db_table)
     postgres = connection.vendor == "postgresql"
-    if postgres:
-        # COPY adapts plain Python values itself; Django's per-value preparation (~10 µs a value,
-        # forty fields a person) is needed only where a field changes the value: auto_now and JSON.
-        plain = [f.get_internal_type() in _PLAIN_TYPES and not getattr(f, "auto_now", False) for f in fields]
-        rows = [
-            [
-                getattr(obj, f.attname)
-                if is_plain
-                else f.get_db_prep_save(f.pre_save(obj, False), connection)
-                for f, is_plain in zip(fields, plain, strict=True)
-            ]
-            + [obj.pk]
-            for obj in objs
-        ]
-    else:
-        rows = [
-            [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields] + [obj.pk]
-            for obj in objs
-        ]
+    # COPY adapts plain Python values itself; Django's per-value preparation (~10 µs a value, forty
+    # fields a person) is needed only for JSON there, and for everything on the other databases.
+    prepare = [
+        None
+        if postgres and f.get_internal_type() in _PLAIN_TYPES
+        else partial(f.get_db_prep_save, connection=connection)
+        for f in fields
+    ]
     with connection.cursor() as cursor:
         if postgres:
             columns = ", ".join(ops.quote_name(f.column) for f in fields)
@@ -266,8 +279,10 @@ def update_rows(objs: list[Any], field_names: list[str]) -> None:
             )
             cursor.execute(create)
             with cursor.cursor.copy(f"COPY _upd ({columns}, id) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for pk, values in rows:
+                    copy.write_row(
+                        [v if fn is None else fn(v) for v, fn in zip(values, prepare, strict=True)] + [pk]
+                    )
             assignments = ", ".join(
                 f"{ops.quote_name(f.column)} = u.{ops.quote_name(f.column)}" for f in fields
             )
@@ -275,7 +290,10 @@ def update_rows(objs: list[Any], field_names: list[str]) -> None:
             cursor.execute("DROP TABLE _upd")
         else:
             assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
-            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                [[fn(v) for v, fn in zip(values, prepare, strict=True)] + [pk] for pk, values in rows],  # type: ignore[misc]
+            )
 
 
 def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
