@@ -108,7 +108,12 @@ def test_register_parquet_line_numbers(divisions: None, tmp_path: Path, capsys) 
     assert [(r["line"], r["reason"]) for r in report["rejects"]] == [(3, "UNKNOWN_AREA")]
 
 
-def test_rejects_reconcile_and_nothing_is_lost(divisions: None, tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize("on_disk", ["0", "1"])
+def test_rejects_reconcile_and_nothing_is_lost(
+    divisions: None, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch, on_disk: str
+) -> None:
+    # "1": the way a large file (a city's register) is worked on, in a DuckDB file within the limit.
+    monkeypatch.setenv("CANBAO_DUCKDB_ON_DISK", on_disk)
     first = make_id("320102", "19700101", 11)
     rows = [
         REGISTER_HEADER,

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from canbao.engine import duck
 from canbao.engine.compare.backends import Backend, get_backend
 from canbao.engine.compare.config import LINES, RulesConfig, load_rules
 from canbao.engine.compare.steps import FLAG_ORDER, PERSON_KINDS, REASON_ORDER, build_steps
@@ -93,16 +94,8 @@ def _config_tables(rules: RulesConfig) -> dict[str, pa.Table]:
     }
 
 
-# Staged input past which DuckDB keeps the steps' tables in a file (~1.5 M persons; in memory, 1 M
-# persons take ~2.5 GB of the default 4 GB limit). CANBAO_DUCKDB_ON_DISK=1 or 0 decides instead.
-ON_DISK_BYTES = 256 * 1024 * 1024
-
-
 def _large(extracts: dict[str, list[ExtractFile]]) -> bool:
-    forced = os.environ.get("CANBAO_DUCKDB_ON_DISK")
-    if forced in ("0", "1"):
-        return forced == "1"
-    return sum(os.path.getsize(f.path) for files in extracts.values() for f in files) > ON_DISK_BYTES
+    return duck.large(sum(os.path.getsize(f.path) for files in extracts.values() for f in files))
 
 
 def run_comparison(

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 
-import duckdb
 import pyarrow as pa
+
+from canbao.engine import duck
 
 
 class DuckDBBackend:
@@ -19,12 +19,7 @@ class DuckDBBackend:
         # millions of insurance rows at 10 M persons) then live in DuckDB's buffer pool and go to
         # disk past the memory limit, where in-memory tables cannot (out of memory at 10 M persons
         # with 4 GB). It costs ~50 % more CPU (tables are compressed as they are written).
-        self.con = duckdb.connect(f"{self._tmp.name}/engine.duckdb" if on_disk else ":memory:")
-        self.con.execute(f"SET temp_directory = '{self._tmp.name}/spill'")
-        self.con.execute("SET preserve_insertion_order = false")
-        # Bounded by default (DuckDB would take 80 % of the machine); past it, steps spill to disk.
-        memory_limit = memory_limit or os.environ.get("CANBAO_DUCKDB_MEMORY", "4GB")
-        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self.con = duck.connect(self._tmp.name, on_disk=on_disk, memory_limit=memory_limit)
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
 
