@@ -79,6 +79,12 @@ def test_import_compare_publish_export(
     # Published: one Person per person in P, nothing else in P.
     assert Person.objects.filter(in_population=True).count() == counts["persons"]
     assert result["published"]["created"] == counts["persons"]
+    # Published units carry their credit code in AAB998 (searched and joined on), not only in ukey.
+    from canbao.registry.models import Unit
+
+    units = pq.read_table(Path(run.result_dir) / "units.parquet").to_pylist()
+    assert Unit.objects.count() == len(units) > 0
+    assert dict(Unit.objects.values_list("ukey", "aab998")) == {u["ukey"]: u["AAB998"] or "" for u in units}
 
     # Unchanged inputs: a new run record, no changed person.
     assert main(["compare", "--as-of", AS_OF, "--json"]) == 0

@@ -92,6 +92,7 @@ def test_unit_changes_keep_history(city) -> None:
         "placement_id": "320102001000",
     }
     assert units_upsert([row], actor="t", source="test").created == 1
+    assert Unit.objects.get(ukey=code).aab998 == code  # the unit pages and the API look it up by this
     assert units_upsert([row], actor="t", source="test").unchanged == 1
     assert not UnitHistory.objects.exists()
     units_upsert([{**row, "aab004": "测试股份有限公司"}], actor="t", source="run:2", reason="更名")

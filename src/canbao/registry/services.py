@@ -360,6 +360,7 @@ def _json(value: Any) -> Any:
 
 
 UNIT_FIELDS = (
+    "aab998",  # searched and joined on (unit pages, API, employees): not only inside ukey
     "aab001",
     "aab004",
     "aab019",
