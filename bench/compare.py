@@ -1,12 +1,15 @@
 """Benchmark of import → compare → publish → export, against the bare join measured in the same run.
 
-    .venv/bin/python bench/compare.py --persons 1000000 [--city DIR] [--database-url URL] [--append docs/benchmarks.md]
+    .venv/bin/python bench/compare.py --persons 1000000 [--city DIR] [--database-url URL] [--work DIR]
+        [--from rerun] [--append docs/benchmarks.md]
 
 Each phase runs as its own child process (`bench/_phase.py`), so its wall time and peak RSS are its
 own. The *bare join* is one DuckDB query over the same staged files: per register person, how many rows
 each insurance file holds for them — the floor any comparison has to pay. The re-run changes 1 % of the
 persons (a new register extract of a later date with their addresses changed) and publishes again.
-Defaults to PostgreSQL at 127.0.0.1 (database canbao_bench, dropped and re-created).
+Defaults to PostgreSQL at 127.0.0.1 (database canbao_bench, dropped and re-created). Before the re-run
+the database is copied to <name>_before_rerun; `--from rerun --work DIR` (the same --work as the full
+run) measures the re-run alone again from that copy, e.g. after a change to publishing.
 """
 
 from __future__ import annotations
@@ -54,6 +57,19 @@ def phase(name: str, env: dict[str, str], *args: str) -> dict:
     return result
 
 
+def copy_database(url: str, *, from_snapshot: bool) -> None:
+    """Keep the database as it is before the re-run (<name>_before_rerun), or go back to that copy."""
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    source, target = (f"{name}_before_rerun", name) if from_snapshot else (name, f"{name}_before_rerun")
+    with psycopg.connect(base + "/postgres", autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        con.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
 def reset_database(url: str) -> None:
     if not url.startswith("postgres"):
         return
@@ -73,13 +89,21 @@ def main() -> None:
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/canbao_bench"),
     )
+    ap.add_argument("--work", type=Path, help="keep the run's files here (default: a new temporary folder)")
+    ap.add_argument("--from", dest="start", choices=["import", "rerun"], default="import")
     ap.add_argument("--append", type=Path)
     args = ap.parse_args()
     m = machine()
     print(f"machine: {m['cpu']}, {m['cores']} cores, {m['ram']}, Python {m['python']}")
-    work = Path(tempfile.mkdtemp(prefix="canbao-bench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="canbao-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     city = args.city or work / "city"
     env = {**os.environ, "CANBAO_HOME": str(work / "home"), "DATABASE_URL": args.database_url}
+    if args.start == "rerun":
+        copy_database(args.database_url, from_snapshot=True)
+        rerun = phase("compare", env, AS_OF2)
+        print(f"re-run publish {rerun['timings']['publish']:.1f} s ({rerun['note']})")
+        return
     reset_database(args.database_url)
     if not (city / "manifest.json").exists():
         print(f"generating {args.persons} persons …", flush=True)
@@ -105,8 +129,9 @@ def main() -> None:
         "compare": phase("compare", env, AS_OF),
         "export": phase("export", env, str(work / "registry.parquet")),
         "change_1pct": phase("change", env, str(city), str(work / "changed"), AS_OF2),
-        "rerun": phase("compare", env, AS_OF2),
     }
+    copy_database(args.database_url, from_snapshot=False)
+    results["rerun"] = phase("compare", env, AS_OF2)
     (work / "results.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     print(f"all figures: {work / 'results.json'}")
     engine = results["compare"]["timings"]
