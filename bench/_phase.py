@@ -68,6 +68,24 @@ def do_compare(as_of: str) -> dict:
     return {"timings": run.timings, "note": json.dumps(run.publish_counts)}
 
 
+def do_engine(as_of: str, out_dir: str) -> dict:
+    """The engine alone (no publish) on the staged inputs: to measure it again after a change."""
+    from canbao.comparison.runs import divisions_table, gather_inputs, survey_input, top_node
+    from canbao.engine.compare.pipeline import run_comparison
+
+    day = dt.date.fromisoformat(as_of)
+    extracts, _ = gather_inputs(day)
+    result = run_comparison(
+        extracts=extracts,
+        divisions=divisions_table(),
+        as_of=day,
+        out_dir=Path(out_dir),
+        top_node=top_node().code,
+        survey=survey_input(day),
+    )
+    return {"timings": result.timings, "note": f"{result.counts['persons']:,} persons"}
+
+
 def do_export(out: str) -> dict:
     from canbao.cli.common import operator
     from canbao.comparison.export import export_registry
@@ -115,6 +133,7 @@ def main() -> None:
         "import": do_import,
         "bare_join": do_bare_join,
         "compare": do_compare,
+        "engine": do_engine,
         "export": do_export,
         "change": do_change,
     }[name](*args)

@@ -9,7 +9,8 @@ each insurance file holds for them — the floor any comparison has to pay. The 
 persons (a new register extract of a later date with their addresses changed) and publishes again.
 Defaults to PostgreSQL at 127.0.0.1 (database canbao_bench, dropped and re-created). Before the re-run
 the database is copied to <name>_before_rerun; `--from rerun --work DIR` (the same --work as the full
-run) measures the re-run alone again from that copy, e.g. after a change to publishing.
+run) measures the re-run alone again from that copy, e.g. after a change to publishing; `--from engine`
+the bare join and the engine alone (no publish) on the staged inputs.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def main() -> None:
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/canbao_bench"),
     )
     ap.add_argument("--work", type=Path, help="keep the run's files here (default: a new temporary folder)")
-    ap.add_argument("--from", dest="start", choices=["import", "rerun"], default="import")
+    ap.add_argument("--from", dest="start", choices=["import", "rerun", "engine"], default="import")
     ap.add_argument("--append", type=Path)
     args = ap.parse_args()
     m = machine()
@@ -99,6 +100,12 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     city = args.city or work / "city"
     env = {**os.environ, "CANBAO_HOME": str(work / "home"), "DATABASE_URL": args.database_url}
+    if args.start == "engine":  # the engine alone again on the staged inputs, nothing published
+        bare = phase("bare_join", env, AS_OF)
+        engine = phase("engine", env, AS_OF, str(work / "engine-again"))
+        total = sum(engine["timings"].values())
+        print(f"engine {total:.1f} s = {total / bare['seconds']:.1f} × bare join {bare['seconds']:.1f} s")
+        return
     if args.start == "rerun":
         copy_database(args.database_url, from_snapshot=True)
         rerun = phase("compare", env, AS_OF2)
