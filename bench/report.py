@@ -16,8 +16,9 @@ nothing, which is the same query cost.
 
 Measured in-process with Django's test Client (logged-in data officer at the city node and a county
 reviewer at a county node), each case once cold and then --repeat times (median, max): the report's
-service (quarter_report) and its page for the city and for a county; drill-down pages (合计 column 7,
-a county row column 9, a small cell, page 1 and a far page); the dashboard of the city and of a county;
+service (quarter_report) and its page for the city and for a county; drill-down pages (合计 column 7
+page 1, the middle and the last page; the last page of 合计 column 2; a county row column 9, pages 1, 100
+and 90 % down; a small cell); the dashboard of the city and of a county;
 the report as CSV and XLSX. Baselines in the same run: DuckDB `SELECT count(*)` over the same file
 (metadata only), one scan of the AAB301 column with the city's prefix filter (the floor of any question
 over all persons), and the home page `/` (the whole middleware stack, no report). Goals (issue 7):
@@ -329,8 +330,15 @@ def measure(args: argparse.Namespace) -> list[tuple[str, dict[str, float], str]]
         "合计 col 7, page 1", page(officer, cell, {**city_cell, "row": "合计", "col": "7"}, "共"), GOAL_DRILL
     )
     record(f"合计 col 7, page {far:,}", page(officer, cell, {**city_cell, "row": "合计", "col": "7", "page": str(far)}), GOAL_DRILL)  # fmt: skip
+    last = max(1, (col7 + 49) // 50)
+    record(f"合计 col 7, last page {last:,}", page(officer, cell, {**city_cell, "row": "合计", "col": "7", "page": str(last)}), GOAL_DRILL)  # fmt: skip
+    col2_last = max(1, (q.report.total.cells[2] + 49) // 50)  # the deepest page: past ~80 % of all persons
+    record(f"合计 col 2, last page {col2_last:,}", page(officer, cell, {**city_cell, "row": "合计", "col": "2", "page": str(col2_last)}), GOAL_DRILL)  # fmt: skip
     record("county row col 9, page 1", page(officer, cell, {**city_cell, "row": county, "col": "9"}, "共"), GOAL_DRILL)  # fmt: skip
     record("county row col 9, page 100", page(officer, cell, {**city_cell, "row": county, "col": "9", "page": "100"}), GOAL_DRILL)  # fmt: skip
+    county9 = next(r.cells[9] for r in q.report.rows if r.code == county)
+    deep = max(1, (county9 // 50) * 9 // 10)
+    record(f"county row col 9, page {deep:,}", page(officer, cell, {**city_cell, "row": county, "col": "9", "page": str(deep)}), GOAL_DRILL)  # fmt: skip
     record("small cell: township row col 11 (reviewer)", page(reviewer, cell, {"node": county, "period": PERIOD, "row": township, "col": "11"}, "共"), GOAL_DRILL)  # fmt: skip
     record("village in registry: col 7, links", page(reviewer, cell, {"node": township, "period": PERIOD, "row": village, "col": "7"}, "/persons/"), GOAL_DRILL)  # fmt: skip
 

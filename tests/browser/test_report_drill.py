@@ -39,3 +39,19 @@ def test_drill_from_total_cell_to_persons_and_back(page: Any, run) -> None:  # t
     assert "共 2 人" in body and "甲" in body and "乙" in body and E1 not in body
     click_through(page, page.get_by_role("link", name="返回报表"))
     assert path_of(page).startswith("/reports/quarterly/") and page.locator("table.report").is_visible()
+
+
+def test_dashboard_draws_the_quarters_and_opens_a_quarters_report(page: Any, city, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.reports.test_dashboard_quarters import make_run
+
+    make_run(tmp_path / "q1", dt.date(2026, 3, 31), 2)
+    make_run(tmp_path / "q3", dt.date(2026, 9, 30), 4)
+    log_in(page, "east_reviewer")
+    page.goto("/dashboard/")
+    chart = page.locator("#chart-quarters svg")
+    chart.wait_for()  # ECharts drew it: the quarters on the axis, 2026Q2 (no report) among them
+    assert all(p in chart.inner_html() for p in ("2026Q1", "2026Q2", "2026Q3"))
+    assert "无报表" in page.locator("table#quarters").inner_text()
+    click_through(page, page.locator("table#quarters").get_by_role("link", name="2026Q1"))
+    assert path_of(page) == "/reports/quarterly/?node=320102000000&period=2026Q1"
+    assert page.locator("table.report").is_visible()

@@ -31,3 +31,8 @@ def due(period: str) -> dt.date:
 
 def of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def previous(period: str) -> str:
+    first, _last = parse(period)
+    return of(first - dt.timedelta(days=1))

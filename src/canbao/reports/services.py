@@ -8,14 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from canbao.accounts.scoping import NotFoundInScope
 from canbao.audit.services import AuditActor, audit_record
 from canbao.comparison.models import ComparisonRun
 from canbao.divisions.models import Division
-from canbao.engine.report import quarterly
+from canbao.engine.report import dashboard, quarterly
+from canbao.engine.report.dashboard import Figures
 from canbao.reports import quarters
 from canbao.reports.models import HukouCount
+
+TREND_RUNS = 8
+TREND_QUARTERS = 8  # two years of quarterly reports on the dashboard
 
 
 class ReportRefused(Exception):
@@ -32,7 +37,7 @@ class QuarterReport:
 
     @property
     def persons_path(self) -> str:
-        return str(Path(self.run.result_dir) / "persons.parquet")
+        return persons_of(self.run)
 
     @cached_property
     def report(self) -> quarterly.Report:
@@ -41,16 +46,50 @@ class QuarterReport:
                                  col1=self.col1, node_name=f"{self.node.name}合计")  # fmt: skip
 
 
+def _reportable() -> QuerySet[ComparisonRun]:
+    """Published runs, the one a quarter's report is made from first: the latest as-of date, then the
+    latest run of that date."""
+    return ComparisonRun.objects.filter(published=True, status="done").order_by("-as_of", "-id")
+
+
+def persons_of(run: ComparisonRun) -> str:
+    return str(Path(run.result_dir) / "persons.parquet")
+
+
+def _has_persons(run: ComparisonRun) -> bool:
+    return Path(persons_of(run)).is_file()
+
+
 def quarter_run(period: str) -> ComparisonRun:
     first, last = quarters.parse(period)
-    run = (
-        ComparisonRun.objects.filter(published=True, status="done", as_of__gte=first, as_of__lte=last)
-        .order_by("-as_of", "-id")
-        .first()
-    )
-    if run is None or not (Path(run.result_dir) / "persons.parquet").is_file():
+    run = _reportable().filter(as_of__gte=first, as_of__lte=last).first()
+    if run is None or not _has_persons(run):
         raise ReportRefused(f"{period} 没有已入库的比对批次（比对基准日须在 {first} 至 {last} 之间）")
     return run
+
+
+def quarter_runs(*, count: int = TREND_QUARTERS) -> list[tuple[str, ComparisonRun | None]]:
+    """The quarters up to the latest with a report, at most `count`, oldest first, each with the run its
+    report is made from (as quarter_run picks it) or None where it has no report: a gap is shown as one,
+    not closed up. Quarters before the first with a report are left out."""
+    latest = _reportable().only("as_of").first()
+    if latest is None:
+        return []
+    periods = [quarters.of(latest.as_of)]
+    while len(periods) < count:
+        periods.append(quarters.previous(periods[-1]))
+    picked: dict[str, ComparisonRun] = {}
+    for run in _reportable().filter(as_of__gte=quarters.parse(periods[-1])[0]):
+        picked.setdefault(quarters.of(run.as_of), run)  # the first of its quarter in this order
+    out: list[tuple[str, ComparisonRun | None]] = []
+    for period in reversed(periods):
+        run = picked.get(period)  # without its files, quarter_run refuses the quarter: no report
+        out.append((period, run if run is not None and _has_persons(run) else None))
+    while out and out[0][1] is None:
+        out.pop(0)
+    while out and out[-1][1] is None:
+        out.pop()
+    return out
 
 
 def node_for(user: Any, code: str) -> Division:
@@ -99,3 +138,28 @@ def hukou_count_set(*, user: Any, node: Division, period: str, count: int, actor
         )
         audit_record(actor=actor, action="hukou_count", object_type="division", object_ref=node.code,
                      detail={"period": period, "count": count})  # fmt: skip
+
+
+@dataclass
+class Trends:
+    """A node over time: per run (the latest runs, by id) and per quarter (the run of its report)."""
+
+    runs: list[tuple[ComparisonRun, Figures]]
+    quarters: list[tuple[str, ComparisonRun | None, Figures | None]]
+
+
+def dashboard_runs() -> list[ComparisonRun]:
+    """The latest published runs with their files, newest first; the first is the dashboard's."""
+    return [r for r in ComparisonRun.objects.filter(published=True, status="done").order_by("-id")[:TREND_RUNS]
+            if _has_persons(r)]  # fmt: skip
+
+
+def dashboard_trends(*, node: Division, runs: list[ComparisonRun]) -> Trends:
+    by_quarter = quarter_runs()
+    # A quarter's run is usually one of the latest runs too: each run's figures are computed once.
+    paths = {r.pk: persons_of(r) for r in [*runs, *(r for _p, r in by_quarter if r)]}
+    figures = dict(dashboard.run_trend(list(paths.items()), node_prefix=node.prefix))
+    return Trends(
+        [(r, figures[r.pk]) for r in reversed(runs)],
+        [(p, r, figures[r.pk] if r else None) for p, r in by_quarter],
+    )

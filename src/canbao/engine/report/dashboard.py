@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import duckdb
 
@@ -15,6 +16,7 @@ LINES = (
     ("AJC003", "失业保险"),
     ("AMC003", "生育保险"),
 )
+L = TypeVar("L")  # a label of the caller's (a run, its id, a quarter)
 COVERED = "('11','12','13','14','15','21','22','23','24','25','26','27','30','40','50','81','82')"
 
 
@@ -105,8 +107,8 @@ def _codes(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in rows if k}
 
 
-def run_trend(persons_paths: list[tuple[str, str]], *, node_prefix: str) -> list[tuple[str, Figures]]:
-    """(label, figures of the whole node) for each run, oldest first: the node over time."""
+def run_trend(persons_paths: list[tuple[L, str]], *, node_prefix: str) -> list[tuple[L, Figures]]:
+    """(label, figures of the whole node) for each (label, persons.parquet), in the given order."""
     out = []
     sql = _figures_sql()
     with duckdb.connect() as con:

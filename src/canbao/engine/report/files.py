@@ -74,3 +74,13 @@ def area_range(prefix: str) -> str:
     # Exactly the strings starting with the prefix: [prefix, prefix with its last character raised by one)
     # ('9' + 1 is ':').
     return f"(AAB301 >= '{prefix}' AND AAB301 < '{prefix[:-1]}{chr(ord(prefix[-1]) + 1)}')"
+
+
+def code_between(first: str, last: str) -> str:
+    """SQL for `first <= AAB301 <= last`: literals, not parameters, because DuckDB pushes constant
+    comparisons into the Parquet scan, whose row-group statistics then skip everything outside."""
+    return f"(AAB301 >= '{_literal(first)}' AND AAB301 <= '{_literal(last)}')"
+
+
+def _literal(value: str) -> str:
+    return value.replace("'", "''")

@@ -9,6 +9,7 @@ than silently dropped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -154,23 +155,65 @@ def drill(persons: str, *, node_prefix: str, areas: list[Area], condition: str, 
     area = next((a for a in areas if a.code == row), None)
     if area is not None:  # implied by __area = $row, but a range the row groups' statistics can prune on
         where += f" AND AAB301 = '{area.code}'" if area.own else f" AND {files.area_range(area.prefix)}"
+    # With both derived files, the counts per area code place any page: see page_window.
+    windowed = offset >= 0 and bool(
+        files.derived(persons, files.COUNTS) and files.derived(persons, files.BY_AREA)
+    )
     with duckdb.connect() as con:
         con.execute("SET preserve_insertion_order = true")
         open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
-        total = con.execute(f"SELECT coalesce(sum(__n), 0) FROM p WHERE {where}", params).fetchone()  # noqa: S608 - conditions are ours
+        per_code: list[tuple[str, int]] = []
+        if windowed:
+            per_code = [(str(c), int(n)) for c, n in con.execute(
+                f"SELECT AAB301, sum(__n) FROM p WHERE {where} GROUP BY AAB301 ORDER BY AAB301", params  # noqa: S608 - conditions are ours
+            ).fetchall()]  # fmt: skip
+            total = sum(n for _c, n in per_code)
+        else:
+            found = con.execute(f"SELECT coalesce(sum(__n), 0) FROM p WHERE {where}", params).fetchone()  # noqa: S608 - conditions are ours
+            total = int(found[0] if found else 0)
         if limit <= 0:
-            return int(total[0] if total else 0), []
+            return total, []
+        skip = offset
+        if windowed:
+            window = page_window(per_code, limit=limit, offset=offset)
+            if window is None:
+                return total, []  # past the last page
+            first, last, skip = window
+            # Only the row groups of the page's areas are read, from the first area's start.
+            where += f" AND {files.code_between(first, last)}"
         open_persons(con, persons, node_prefix=node_prefix, areas=areas)
         # persons_by_area.parquet is in this order already: read in file order (insertion order is
         # preserved), the scan stops at the page instead of sorting every matching person.
         order = "" if files.derived(persons, files.BY_AREA) else "ORDER BY AAB301, pkey"
         cur = con.execute(
             f"SELECT pkey, AAC002, AAC003, AAC004, AAB301, population_group, outcome, AIC003, AKC003, ALC003, AJC003, "  # noqa: S608
-            f"AMC003, flags, survey_reasons FROM p WHERE {where} {order} LIMIT {int(limit)} OFFSET {int(offset)}",
+            f"AMC003, flags, survey_reasons FROM p WHERE {where} {order} LIMIT {int(limit)} OFFSET {int(skip)}",
             params,
         )
         names = [d[0] for d in cur.description]
-        return int(total[0] if total else 0), [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        return total, [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def page_window(
+    per_code: Sequence[tuple[str, int]], *, limit: int, offset: int
+) -> tuple[str, str, int] | None:
+    """Where a page lies in a list ordered by area code: (the code of its first person, the code of its
+    last, how many persons of the first code come before the page), None when it is past the end.
+
+    `per_code`: how many of the list's persons each area code holds, in code order. Reading from the first
+    code with this small offset gives the same page as reading the whole list with `offset`, because
+    every person of a smaller code comes before, and those are exactly the persons counted before it:
+    a far page then costs what page 1 costs instead of a scan up to its offset.
+    """
+    before, first, skip = 0, None, 0
+    end = offset + limit
+    for code, n in per_code:
+        if first is None and before + n > offset:
+            first, skip = code, offset - before
+        if first is not None and before + n >= end:
+            return first, code, skip
+        before += n
+    return None if first is None else (first, per_code[-1][0], skip)
 
 
 def _col1(row: Row, col1: dict[str, int]) -> None:

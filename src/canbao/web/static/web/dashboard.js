@@ -40,6 +40,23 @@
     series: [{ name: "登记率", type: "line", data: data.trend.map(function (t) { return t.rate; }) },
              { name: "数据完整度", type: "line", data: data.trend.map(function (t) { return t.complete; }) }]
   });
+  // Per quarter: the run each quarter's report is made from; a quarter without a report is a gap in the
+  // lines (null), and a point opens that quarter's report of this node.
+  var quarters = data.quarters;
+  chart("chart-quarters", {
+    title: { text: "各季度（%）", left: "center", textStyle: { fontSize: 14 } }, legend: { bottom: 0 },
+    tooltip: { trigger: "axis", formatter: function (ps) {
+      var q = quarters[ps[0].dataIndex];
+      if (!q.run) { return q.period + "：无报表"; }
+      return q.period + "（比对批次 " + q.run + "）<br>" + ps.map(function (p) { return p.marker + p.seriesName + " " + p.value + "%"; }).join("<br>");
+    } },
+    xAxis: { type: "category", data: quarters.map(function (q) { return q.period; }) }, yAxis: { type: "value", max: 100 },
+    series: [{ name: "登记率", type: "line", data: quarters.map(function (q) { return q.rate; }) },
+             { name: "数据完整度", type: "line", data: quarters.map(function (q) { return q.complete; }) }]
+  }, function (p) {
+    var q = quarters[p.dataIndex];
+    if (q && q.run) { location.href = "/reports/quarterly/?node=" + data.node + "&period=" + q.period; }
+  });
   function bars(id, title, rows, onClick) {
     chart(id, {
       title: { text: title, left: "center", textStyle: { fontSize: 14 } }, tooltip: {},
