@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from canbao.accounts.scoping import NotFoundInScope
 from canbao.audit.services import AuditActor, audit_record
@@ -90,6 +90,40 @@ def quarter_runs(*, count: int = TREND_QUARTERS) -> list[tuple[str, ComparisonRu
     while out and out[-1][1] is None:
         out.pop()
     return out
+
+
+@dataclass
+class NodeCounts:
+    run: ComparisonRun | None  # the run counted, or None: the registry itself
+    total: int
+    by_child: dict[str, int]  # child code → persons
+
+
+def node_person_counts(node: Division) -> NodeCounts:
+    """Persons of P under the node and under each child, as the latest published run placed them.
+
+    Counting the registry groups every person under the node: ~8 s for a city of 10 M. The run's
+    per-area counts give the same numbers as of that run (a survey or change registration since then
+    shows in the next run). Before any published run: the registry itself (persons entered by hand)."""
+    from canbao.comparison.runs import latest_published_run
+    from canbao.registry.models import Person
+
+    children = [quarterly.Area(c.code, c.name, c.prefix) for c in node.children.order_by("code")]
+    run = latest_published_run()
+    if run is not None and run.status == "done" and _has_persons(run):
+        total, by_child = dashboard.persons_per_area(persons_of(run), node_prefix=node.prefix, areas=children)
+        return NodeCounts(run, total, by_child)
+    counted = NodeCounts(None, 0, {})
+    per_place = (
+        Person.objects.filter(in_population=True, placement__code__startswith=node.prefix)
+        .values("placement_id").annotate(n=Count("id")).values_list("placement_id", "n")
+    )  # fmt: skip
+    for place, n in per_place:
+        counted.total += n
+        child = next((c for c in children if place.startswith(c.prefix)), None)
+        if child is not None:
+            counted.by_child[child.code] = counted.by_child.get(child.code, 0) + n
+    return counted
 
 
 def node_for(user: Any, code: str) -> Division:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from canbao.accounts.scoping import NotFoundInScope, scope_prefix
 from canbao.accounts.services import AccountError
 from canbao.audit.services import audit_record
 from canbao.divisions.models import Division
-from canbao.registry.models import Person
+from canbao.reports.services import node_person_counts
 from canbao.web.actor import request_actor
 from canbao.web.common import audit_view, pager_query, paginate
 
@@ -112,22 +111,11 @@ def tree(request: HttpRequest) -> HttpResponse:
     if node is None:
         raise NotFoundInScope()
     children = list(node.children.order_by("code"))
-    counts: dict[str, int] = {}
-    prefix = scope_prefix(user)
-    if prefix is not None and user.can("person.search"):  # type: ignore[union-attr]
-        per_place = (
-            Person.objects.filter(in_population=True, placement__code__startswith=node.prefix)
-            .values("placement_id").annotate(n=Count("id")).values_list("placement_id", "n")
-        )  # fmt: skip
-        for place, n in per_place:
-            counts["__all__"] = counts.get("__all__", 0) + n
-            for child in children:
-                if place.startswith(child.prefix):
-                    counts[child.code] = counts.get(child.code, 0) + n
-                    break
+    counted = None
+    if scope_prefix(user) is not None and user.can("person.search"):  # type: ignore[union-attr]
+        counted = node_person_counts(node)
     path = [d for d in node.path() if d.prefix.startswith(own.prefix)]
     with transaction.atomic():
         audit_record(actor=request_actor(request), action="view", object_type="tree", object_ref=node.code)
-    rows = [(c, counts.get(c.code)) for c in children]
-    return render(request, "web/tree.html", {"node": node, "path": path, "rows": rows, "total": counts.get("__all__"),
-                                             "show_counts": bool(counts) or (prefix is not None and user.can("person.search"))})  # type: ignore[union-attr]  # fmt: skip
+    rows = [(c, counted.by_child.get(c.code) if counted else None) for c in children]
+    return render(request, "web/tree.html", {"node": node, "path": path, "rows": rows, "counted": counted})

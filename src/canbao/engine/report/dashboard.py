@@ -99,6 +99,18 @@ def compute(persons: str, *, node_prefix: str, areas: list[Area]) -> Dashboard:
     )
 
 
+def persons_per_area(persons: str, *, node_prefix: str, areas: list[Area]) -> tuple[int, dict[str, int]]:
+    """How many persons the node holds in all, and in each area (by code): from report_counts.parquet
+    when the run wrote it (thousands of rows), else from the persons."""
+    with duckdb.connect() as con:
+        open_persons(con, persons, node_prefix=node_prefix, areas=areas, counts=True)
+        rows = con.execute(
+            "SELECT GROUPING(__area), __area, sum(__n) FROM p GROUP BY GROUPING SETS ((__area), ())"
+        ).fetchall()
+    total = next((int(n or 0) for g, _a, n in rows if g == 1), 0)
+    return total, {str(a): int(n) for g, a, n in rows if g == 0 and a is not None}
+
+
 def _codes(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
     rows = con.execute(
         f"SELECT v, sum(__n) FROM (SELECT unnest(string_split({column}, ';')) AS v, __n FROM p "  # noqa: S608 - constant column
