@@ -96,6 +96,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # is an immediate "table is locked" error, where the real (file, WAL) database waits its turn.
     DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test_canbao.sqlite3")}
 
+# What the cache holds (the API token endpoint's count of requests per address) must be one count for
+# all the processes of `canbao serve --workers N`: files under $CANBAO_HOME, not each process's memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(sub("cache")),
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["canbao.accounts.backends.AccountBackend"]
