@@ -8,14 +8,16 @@ database, a city of 10 counties × 15 townships × 15 villages, N persons writte
 `registry.services.persons_upsert` (ID numbers encrypted and hashed as in production, indexes built
 once at the end), ANALYZE, and 50 staff accounts at the city, its counties and townships.
 
-Load: `canbao serve` in a child process (gunicorn with N worker processes, or waitress for one); each simulated user logs in through /login/, then
+Load: `canbao serve` in a child process (gunicorn with --workers processes, by default one per CPU,
+or waitress for one; the row's note says which); each simulated user logs in through /login/, then
 loops: one search (by ID number of a person in their scope, by name prefix, or by area and a page),
 waits, opens one result's detail page, waits. Latency is measured from sending the request to reading
 the whole response, per kind. Then the same users without waiting (at two concurrency levels) give
 the most requests per second the machine serves, with the p95 at that load.
 
 Baselines measured in the same run: a `SELECT 1` round trip from Python, and the home page `/` (the
-whole middleware stack, session write and template, no person query) requested by one idle user.
+whole middleware stack, session and account look-up, template, no person query) requested by one idle
+user. CPU a request: all the server's processes, and the PostgreSQL backends of the database.
 Defaults to PostgreSQL at 127.0.0.1, database canbao_benchweb.
 """
 
