@@ -1,21 +1,23 @@
 """Benchmark of the person search and detail pages: 50 staff users on PostgreSQL, then the most requests/s.
 
     .venv/bin/python bench/web.py [--persons 10000000] [--users 50] [--duration 60] [--threads 12]
-        [--database-url URL] [--home DIR] [--reset] [--setup-only] [--append docs/benchmarks.md]
+        [--workers N] [--database-url URL] [--home DIR] [--reset] [--setup-only] [--append docs/benchmarks.md]
 
 Setup (skipped when the database and $CANBAO_HOME already hold this benchmark's N persons): a fresh
 database, a city of 10 counties × 15 townships × 15 villages, N persons written by
 `registry.services.persons_upsert` (ID numbers encrypted and hashed as in production, indexes built
 once at the end), ANALYZE, and 50 staff accounts at the city, its counties and townships.
 
-Load: `canbao serve` (waitress) in a child process; each simulated user logs in through /login/, then
+Load: `canbao serve` in a child process (gunicorn with --workers processes, by default one per CPU,
+or waitress for one; the row's note says which); each simulated user logs in through /login/, then
 loops: one search (by ID number of a person in their scope, by name prefix, or by area and a page),
 waits, opens one result's detail page, waits. Latency is measured from sending the request to reading
 the whole response, per kind. Then the same users without waiting (at two concurrency levels) give
 the most requests per second the machine serves, with the p95 at that load.
 
 Baselines measured in the same run: a `SELECT 1` round trip from Python, and the home page `/` (the
-whole middleware stack, session write and template, no person query) requested by one idle user.
+whole middleware stack, session and account look-up, template, no person query) requested by one idle
+user. CPU a request: all the server's processes, and the PostgreSQL backends of the database.
 Defaults to PostgreSQL at 127.0.0.1, database canbao_benchweb.
 """
 
@@ -363,6 +365,30 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_processes(pid: int) -> list[int]:
+    """The server and its children (gunicorn's worker processes)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            pass  # ended meanwhile
+    return [pid, *children]
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU of the server's processes. Workers are not restarted during a run (no max_requests), so
+    the same processes are summed at the start and the end of a phase."""
+    total = 0.0
+    for p in server_processes(pid):
+        try:
+            total += cpu_seconds(p)
+        except OSError:
+            pass
+    return total
+
+
 def pg_backends_cpu() -> dict[int, float]:
     """CPU seconds of the PostgreSQL backends serving this database (other than this process's own)."""
     from django.db import connection
@@ -390,7 +416,7 @@ def run_phase(
     duration: float, wait: float, server_pid: int,
 ) -> dict[str, Any]:  # fmt: skip
     rec = Recorder()
-    cpu0, pg0, t0 = cpu_seconds(server_pid), pg_backends_cpu(), time.perf_counter()
+    cpu0, pg0, t0 = server_cpu_seconds(server_pid), pg_backends_cpu(), time.perf_counter()
     stop = t0 + duration
     threads = []
     for i, c in enumerate(clients):
@@ -407,7 +433,7 @@ def run_phase(
     for th in threads:
         th.join()
     elapsed = time.perf_counter() - t0
-    cpu = cpu_seconds(server_pid) - cpu0
+    cpu = server_cpu_seconds(server_pid) - cpu0
     pg = sum(v - pg0.get(pid, 0.0) for pid, v in pg_backends_cpu().items())
     all_lat = [x for v in rec.latency.values() for x in v]
     n = len(all_lat)
@@ -429,7 +455,9 @@ def run_phase(
     return out
 
 
-def start_server(env: dict[str, str], threads: int, log: Path) -> tuple[subprocess.Popen, int]:
+def start_server(
+    env: dict[str, str], threads: int, workers: int | None, log: Path
+) -> tuple[subprocess.Popen, int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -440,6 +468,7 @@ def start_server(env: dict[str, str], threads: int, log: Path) -> tuple[subproce
         str(port),
         "--threads",
         str(threads),
+        *(["--workers", str(workers)] if workers is not None else []),
         "--no-worker",
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
@@ -454,6 +483,21 @@ def start_server(env: dict[str, str], threads: int, log: Path) -> tuple[subproce
             time.sleep(0.5)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def server_description(log: Path, pid: int) -> str:
+    """What `canbao serve` says it started ("gunicorn, 2 processes × 12 threads"), checked against
+    the processes actually running."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        said = re.search(r"（(gunicorn|waitress)，(\d+) 个进程 × (\d+) 个线程", log.read_text())
+        if said:
+            name, n, threads = said.group(1), int(said.group(2)), int(said.group(3))
+            running = len(server_processes(pid)) - (1 if name == "gunicorn" else 0)  # less the master
+            if running >= n:
+                return f"{name} {n} × {threads} threads"
+        time.sleep(0.2)
+    raise SystemExit(f"server did not report its workers: {log.read_text()[-2000:]}")
 
 
 def select1_ms(n: int = 500) -> float:
@@ -476,7 +520,12 @@ def main() -> None:
     ap.add_argument("--wait", type=float, default=1.0, help="seconds a user waits between requests")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of the 50-user phase")
     ap.add_argument("--max-duration", type=float, default=30.0, help="seconds of each no-wait phase")
-    ap.add_argument("--threads", type=int, default=12, help="waitress threads")
+    ap.add_argument("--threads", type=int, default=12, help="threads of each server process")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        help="server processes (canbao serve --workers; default: its own, the CPU count)",
+    )
     ap.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/canbao_benchweb"),
@@ -541,8 +590,10 @@ def main() -> None:
         f"baseline: SELECT 1 round trip p50 {base_ms:.2f} ms; {len(people_all):,} sampled persons", flush=True
     )
 
-    proc, port = start_server(env, args.threads, home / "server.log")
+    proc, port = start_server(env, args.threads, args.workers, home / "server.log")
     try:
+        server = server_description(home / "server.log", proc.pid)
+        print(f"server: {server}", flush=True)
         clients, people, areas = [], {}, {}
         for a in accounts:
             prefix = a.node.prefix
@@ -585,7 +636,7 @@ def main() -> None:
         f"{cell('detail')} | {cell('all')} | {len(main_phase['errors'])} | "
         f"{best['rps']:.0f} (p95 {best['all']['p95']:.0f} ms) | "
         f"{main_phase['server_cpu_ms']:.0f} / {main_phase['pg_cpu_ms']:.0f} ms | "
-        f"{home_ms['p50']:.0f} ms / {base_ms:.2f} ms | {main_phase['load']} | {args.note} |"
+        f"{home_ms['p50']:.0f} ms / {base_ms:.2f} ms | {main_phase['load']} | {server}; {args.note} |"
     )
     print(row)
     if args.append:

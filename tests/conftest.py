@@ -43,6 +43,13 @@ def city(db: None):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _own_cache(settings) -> None:  # type: ignore[no-untyped-def]
+    # The cache is files shared by the processes of one server; each pytest worker keeps its own, or
+    # the token endpoint's throttle would count every worker's requests from 127.0.0.1 together.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(_HOME / "cache")}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # PBKDF2 at production strength makes every account in a fixture cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

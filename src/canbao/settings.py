@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "canbao.accounts.sessions.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,8 +96,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # is an immediate "table is locked" error, where the real (file, WAL) database waits its turn.
     DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test_canbao.sqlite3")}
 
+# What the cache holds (the API token endpoint's count of requests per address) must be one count for
+# all the processes of `canbao serve --workers N`: files under $CANBAO_HOME, not each process's memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(sub("cache")),
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["canbao.accounts.backends.AccountBackend"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -106,8 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = 30 * 60  # 30 minutes idle ends the session (refreshed on every request)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 30 * 60  # 30 minutes idle ends the session (refreshed by SessionIdleMiddleware)
+SESSION_SAVE_EVERY_REQUEST = False  # a write per request; accounts.sessions refreshes once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

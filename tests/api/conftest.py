@@ -28,7 +28,7 @@ LOOSE_UNIT = credit_code("320100MA1NW0003")
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle() -> None:
-    cache.clear()  # the token endpoint's throttle counts per address in the (per-process) cache
+    cache.clear()  # the token endpoint's throttle counts per address in the cache (files)
 
 
 @pytest.fixture

@@ -129,3 +129,39 @@ def test_malformed_token_request_is_400(client: Client, api_city) -> None:
     response = client.post(TOKEN_URL, "not json", content_type="application/json")
     assert response.status_code == 400
     assert _login(client, "", "").status_code == 400
+
+
+def test_the_token_throttle_counts_in_every_process(client: Client, api_city) -> None:  # type: ignore[no-untyped-def]
+    """`canbao serve --workers N`: the requests an address made through one process count in the others
+    (the cache is shared, not each process's memory), so N processes do not allow N × 30 a minute."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    for _ in range(30):
+        _login(client, "east_clerk", "wrong")
+    User.objects.filter(username="east_clerk").update(failed_logins=0, locked_until=None)
+    other_process = (
+        "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'canbao.settings'); django.setup()\n"
+        "from django.db import connections; connections.settings['default']['NAME'] = sys.argv[1]\n"
+        "from django.conf import settings; settings.CACHES['default']['LOCATION'] = sys.argv[2]\n"
+        "from django.test import Client\n"
+        "r = Client().post('/api/v1/auth/token', {'username': 'east_clerk', 'password': 'x'},"
+        " content_type='application/json')\n"
+        "print(r.status_code)"
+    )
+    # The throttle answers before the account is looked up (a 401 here would mean it let it through).
+    name = str(connection.settings_dict["NAME"])
+    env = {**os.environ, "CANBAO_HOME": str(settings.HOME)}  # the home of this process's settings
+    location = str(settings.CACHES["default"]["LOCATION"])  # this test worker's (tests/conftest.py)
+    out = subprocess.run(
+        [sys.executable, "-c", other_process, name, location],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "429"

@@ -74,3 +74,55 @@ def test_rolled_back_act_leaves_no_record() -> None:
         raise RuntimeError("the act failed")
     assert AuditRecord.objects.count() == 2
     assert verify_chain().ok
+
+
+APPENDER = """
+import os, sys, threading
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbao.settings")
+django.setup()
+from django.db import connection, connections
+
+connections.settings["default"]["NAME"] = sys.argv[1]  # the test database, for every thread's connection
+from canbao.audit.services import AuditActor, audit_record
+
+def append(t):
+    try:
+        for i in range(int(sys.argv[3])):
+            audit_record(actor=AuditActor(name=f"p{sys.argv[2]}t{t}"), action="search", detail={"i": i})
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=append, args=(t,)) for t in range(int(sys.argv[4]))]
+for th in threads:
+    th.start()
+for th in threads:
+    th.join()
+"""
+
+
+def test_concurrent_processes_and_threads_keep_the_chain() -> None:
+    """What several web processes of `canbao serve` do: append at the same time. The head row's lock
+    (PostgreSQL) or the IMMEDIATE transaction (SQLite) makes the appends one chain, and the outside
+    copy of the head ends at its last record."""
+    import subprocess
+    import sys
+
+    from canbao.audit.chain import read_head
+
+    _fill(1)
+    processes, threads, each = 3, 3, 10
+    name = str(connection.settings_dict["NAME"])
+    connection.close()  # SQLite: no open transaction of this process in the way
+    children = [
+        subprocess.Popen([sys.executable, "-c", APPENDER, name, str(p), str(each), str(threads)])
+        for p in range(processes)
+    ]
+    assert [c.wait(timeout=300) for c in children] == [0] * processes
+    total = 1 + processes * threads * each
+    assert AuditRecord.objects.count() == total
+    assert sorted(AuditRecord.objects.values_list("seq", flat=True)) == list(range(1, total + 1))
+    assert verify_chain().ok
+    last = AuditRecord.objects.get(seq=total)
+    assert read_head() == (total, last.hash)

@@ -55,3 +55,26 @@ def test_person_list_bounds_the_placement_by_scope_and_area(city) -> None:
     assert not person_list(actor=village, filters=PersonFilters(area="320104000000")).exists()
     above = person_list(actor=village, filters=PersonFilters(area="320100000000"))
     assert sorted(p.aac003 for p in above) == ["东0号", "东2号", "东4号"]
+
+
+@pytest.mark.django_db
+def test_a_result_that_fits_on_the_first_page_is_not_counted(client: Client, city) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    web_login(client, "city_officer")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/persons/", {"name": "东"}).content.decode()
+    assert "共 6 人" in body and len(re.findall(r'href="/persons/\d+/"', body)) == 6
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
+
+def test_capped_paginator_first_page_of_a_long_result(city) -> None:  # type: ignore[no-untyped-def]
+    people = person_list(actor=city.users["city_officer"], filters=PersonFilters(area="320100000000"))
+    total = people.count()
+    assert total > 3
+    page = CappedPaginator(people, 3).get_page("1")
+    assert (page.paginator.count, len(page), page.has_next()) == (total, 3, True)
+    assert [p.pk for p in page] == [p.pk for p in people[:3]]
+    small = CappedPaginator(people, total + 5).get_page(None)
+    assert (small.paginator.count, len(small), small.has_next()) == (total, total, False)

@@ -42,11 +42,16 @@ class User(AbstractUser):
 
     @property
     def capabilities(self) -> frozenset[str]:
-        caps: set[str] = set()
-        for key in self.role_keys:
-            if key in ROLES:
-                caps |= ROLES[key].capabilities
-        return frozenset(caps)
+        keys = self.role_keys
+        cached = getattr(self, "_capabilities", None)
+        if cached is None or cached[0] is not keys:  # computed again when the roles are reloaded
+            caps: set[str] = set()
+            for key in keys:
+                if key in ROLES:
+                    caps |= ROLES[key].capabilities
+            cached = (keys, frozenset(caps))
+            self._capabilities = cached
+        return cached[1]
 
     def can(self, capability: str) -> bool:
         return capability in self.capabilities

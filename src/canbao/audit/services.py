@@ -31,7 +31,10 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one record to the chain. Joins the caller's transaction when there is one."""
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a failed append must fail the act as a whole
+    # (an atomic block without a savepoint marks the outer one for rollback), and it saves two
+    # round trips on every audited page.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}
         )

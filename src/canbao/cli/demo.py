@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--as-of", type=parse_day, default=dt.date(2026, 9, 30))
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=None, help="网页服务进程数（默认为 CPU 核数）")
     p.add_argument("--no-serve", action="store_true", help="准备好数据和账号后退出，不启动网页服务")
     p.set_defaults(handler=run)
 
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from canbao.cli.serve import serve
 
-    serve(port=args.port)
+    serve(port=args.port, workers=args.workers)
     return 0
 
 
