@@ -46,6 +46,7 @@ MATRIX: dict[str, tuple[str, str | None, set[str]]] = {
     "tree": ("/tree/?node={village}", "/tree/?node=320104000000", ALL),
     "person_search": ("/persons/?name=东", None, BUSINESS),
     "person_detail": ("/persons/{person}/", "/persons/{west_person}/", BUSINESS),
+    "person_basis": ("/persons/{person}/basis/", "/persons/{west_person}/basis/", BUSINESS),
     "unit_search": ("/units/?name=公司", None, BUSINESS),
     "unit_detail": ("/units/{unit}/", "/units/{west_unit}/", BUSINESS),
     "imports": ("/imports/", None, {"data_officer"}),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("persons/", views.person_search, name="person_search"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/basis/", views.person_basis, name="person_basis"),
     path("imports/", views_imports.import_list, name="imports"),
     path("imports/<int:pk>/", views_imports.import_detail, name="import_detail"),
     path("jobs/<int:pk>/", views_jobs.job_detail, name="job_detail"),

@@ -153,12 +153,34 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (LINE_NAMES[f], f.upper(), getattr(person, f), code_name(f.upper(), getattr(person, f)) or "")
         for f in STATUS_FIELDS
     ]
+    basis = person_status_basis(person=person, with_fields=False)
     context = {
+        "basis_rows": any(b.rows for b in basis),
         "person": person, "statuses": statuses, "history": person.history.all()[:50],
-        "basis": person_status_basis(person=person), "revealed": revealed, "reveal_error": reveal_error,
+        "basis": basis, "revealed": revealed, "reveal_error": reveal_error,
         "revealable": REVEALABLE,
     }  # fmt: skip
     response = render(request, "web/person_detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET"])
+def person_basis(request: HttpRequest, pk: int) -> HttpResponse:
+    """The source rows behind the person's statuses, with their contents (masked)."""
+    if not request.user.can("person.view"):
+        raise NotFoundInScope()
+    person = person_get(actor=request.user, pk=pk)
+    with transaction.atomic():
+        audit_record(
+            actor=request_actor(request),
+            action="person_basis",
+            object_type="person",
+            object_ref=person.audit_ref,
+        )
+    response = render(
+        request, "web/person_basis.html", {"person": person, "basis": person_status_basis(person=person)}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
