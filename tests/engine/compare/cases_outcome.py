@@ -4,7 +4,7 @@ results) and §7 (units)."""
 from __future__ import annotations
 
 from tests.engine.compare.cases import Result, golden
-from tests.engine.compare.golden import VILLAGE, VILLAGE2, City, new_id
+from tests.engine.compare.golden import TOP, VILLAGE, VILLAGE2, City, new_id
 from tests.engine.compare.golden_util import (
     full_person,
     new_aac001,
@@ -525,6 +525,23 @@ def rule_7_insured_unit_needs_no_survey(city: City):
             assert unit["needs_survey"] is False
             assert unit["survey_reasons"] == ""
             assert unit["credit_code_valid"] is True
+
+    return check
+
+
+@golden
+def rule_7_unit_placement(city: City):
+    """§7: a unit is placed at its AAB301 when that is a node of the tree, at the county of a six-digit
+    code, and at the top node otherwise (unknown or missing area)."""
+    at_village, at_county, unknown = new_credit_code(), new_credit_code(), new_credit_code()
+    city.add("unit", AAB998=at_village, AAB004="村里单位", AAB301=VILLAGE)
+    city.add("unit", AAB998=at_county, AAB004="县里单位", AAB301="320102")
+    city.add("unit", AAB998=unknown, AAB004="外地单位", AAB301="990101")
+
+    def check(r: Result) -> None:
+        assert _unit(r, at_village)["AAB301"] == VILLAGE
+        assert _unit(r, at_county)["AAB301"] == "320102000000"
+        assert _unit(r, unknown)["AAB301"] == TOP
 
     return check
 
