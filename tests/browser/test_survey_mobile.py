@@ -83,6 +83,8 @@ def test_two_forms_offline_arrive_once_then_return_accept_and_registry(live_serv
     assert page.inner_text('.msg[data-for="aac002"]').startswith("有效：")
     page.fill("#f-aac003", "门口新人")
     fill_form(page, "1", "13812345678")
+    # The list is drawn after the form is stored in the phone's IndexedDB: wait for it, don't race it.
+    page.wait_for_function("document.querySelectorAll('#local-list li').length >= 2")
     entries = page.locator("#local-list li")
     shown = [" ".join(t.split()) for t in entries.all_inner_texts()]
     assert shown == [f"{listed.person.aac003} 待同步", "门口新人（新增） 待同步"]
