@@ -60,18 +60,15 @@ def phase(name: str, env: dict[str, str], *args: str) -> dict:
 
 def copy_database(url: str, *, from_snapshot: bool) -> None:
     """Keep the database as it is before the re-run (<name>_before_rerun), or go back to that copy."""
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    source, target = (f"{name}_before_rerun", name) if from_snapshot else (name, f"{name}_before_rerun")
-    with psycopg.connect(base + "/postgres", autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    name = url.rpartition("/")[2]
+    if from_snapshot:
+        reset_database(url, template=f"{name}_before_rerun")
+    else:
+        reset_database(f"{url}_before_rerun", template=name)
 
 
-def reset_database(url: str) -> None:
+def reset_database(url: str, template: str | None = None) -> None:
+    """Drop and create the database of `url`, empty or as a copy of the database `template`."""
     if not url.startswith("postgres"):
         return
     import psycopg
@@ -79,7 +76,7 @@ def reset_database(url: str) -> None:
     base, _, name = url.rpartition("/")
     with psycopg.connect(base + "/postgres", autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{name}"')
+        con.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
 def main() -> None:

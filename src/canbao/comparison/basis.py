@@ -93,11 +93,11 @@ def person_status_basis(*, person: Person, with_fields: bool = True) -> list[Lin
             source = batches.get((kind, int(file_no)))
             name = KINDS[kind].name_zh if kind in KINDS else kind
             row = SourceRow(kind, name, source["file"] if source else "", int(line_no))
-            if source:
+            if source and with_fields:
                 wanted.setdefault((int(source["batch"]), kind), {}).setdefault(int(line_no), []).append(row)
             if line in by_line:
                 by_line[line].rows.append(row)
-        for (batch_id, kind), rows in wanted.items() if with_fields else ():
+        for (batch_id, kind), rows in wanted.items():
             for line_no, fields in _staged_rows(con, batch_id, kind, sorted(rows)).items():
                 for row in rows[line_no]:
                     row.fields = fields

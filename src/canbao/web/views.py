@@ -22,7 +22,7 @@ from canbao.registry.models import STATUS_FIELDS
 from canbao.registry.reveal import REVEALABLE, RevealRefused, person_reveal
 from canbao.registry.selectors import PersonFilters, person_get, person_list
 from canbao.web.actor import request_actor
-from canbao.web.common import pager_query
+from canbao.web.common import pager_query, require
 from canbao.web.paging import CappedPaginator
 from canbao.web.views_exports import person_search_export
 
@@ -168,8 +168,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def person_basis(request: HttpRequest, pk: int) -> HttpResponse:
     """The source rows behind the person's statuses, with their contents (masked)."""
-    if not request.user.can("person.view"):
-        raise NotFoundInScope()
+    require(request, "person.view")
     person = person_get(actor=request.user, pk=pk)
     with transaction.atomic():
         audit_record(
