@@ -196,5 +196,12 @@ def test_a_sync_after_the_session_ended_keeps_the_queue_until_login(live_server,
     page.fill('input[name="password"]', PASSWORD)
     page.click('button[type="submit"]')
     page.wait_for_url(f"{base}/m/")
+    # The home page's queue section starts hidden, so "hidden" alone does not say the sync after
+    # login has run: wait (at most 15 s) for the form to arrive, then check it arrived once.
+    entered = FormEvent.objects.filter(form__target=target, action="enter")
+    for _ in range(75):
+        if entered.exists():
+            break
+        page.wait_for_timeout(200)
     page.wait_for_selector("#local", state="hidden", timeout=15_000)
-    assert FormEvent.objects.filter(form__target=target, action="enter").count() == 1
+    assert entered.count() == 1
