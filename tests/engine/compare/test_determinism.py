@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from tests.engine.compare import cases_flags, cases_outcome, cases_population, cases_status  # noqa: F401
 from tests.engine.compare.cases import CASES
 from tests.engine.compare.golden import City, persons
@@ -39,3 +41,42 @@ def test_database_file_gives_the_same_files_as_memory(tmp_path: Path, monkeypatc
         outputs[forced] = city.run("duckdb").outputs
     for name in outputs["0"]:
         assert Path(outputs["0"][name]).read_bytes() == Path(outputs["1"][name]).read_bytes(), name
+
+
+def test_outputs_are_in_the_order_of_their_string_keys(tmp_path: Path) -> None:
+    # persons and status_basis are sorted on integer keys (pid, ranks of line and kind, row key) that
+    # must order them exactly as (pkey, line, kind, _file, _line): persons keyed "#AAC001" (no ID
+    # number) first, in their string order, then ID numbers.
+    import tests.engine.compare.cases_rules  # noqa: F401
+
+    city = City(tmp_path)
+    for case in CASES:
+        case.build(city)
+    result = city.run("duckdb")
+    keys = [r["pkey"] for r in pq.read_table(result.outputs["persons"]).to_pylist()]
+    assert sum(k.startswith("#") for k in keys) >= 2 and len(keys) > 100
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    basis = pq.read_table(result.outputs["status_basis"]).to_pylist()
+    order = [(r["pkey"], r["line"], r["kind"], r["_file"], r["_line"]) for r in basis]
+    assert {r["kind"] for r in basis} >= {"insurance", "household_register", "employment"}
+    assert len({r["line"] for r in basis}) == 5
+    assert order == sorted(order)
+
+
+def test_person_key_is_the_id_number_in_17_digits_and_back() -> None:
+    import duckdb
+
+    from canbao.engine.compare.steps import _id_of, _pid
+    from canbao.engine.validate.idnumber import calc_check_char
+
+    rng = random.Random(7)
+    ids = []
+    for _ in range(2000):
+        first17 = f"{rng.randint(110000, 659999)}{rng.randint(19000101, 20251231)}{rng.randint(0, 999):03d}"
+        ids.append(first17 + calc_check_char(first17))
+    assert any(i.endswith("X") for i in ids)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest($ids) AS AAC002", {"ids": ids})
+    rows = con.execute(f"SELECT AAC002, {_pid()} AS pid, {_id_of(_pid())} AS back FROM t ORDER BY pid").fetchall()
+    assert [r[0] for r in rows] == sorted(ids)  # the keys sort as the numbers do
+    assert all(r[2] == r[0] and r[1] == int(r[0][:17]) for r in rows)

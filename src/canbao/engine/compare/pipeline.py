@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from canbao.engine import duck
 from canbao.engine.compare.backends import Backend, get_backend
 from canbao.engine.compare.config import LINES, RulesConfig, load_rules
-from canbao.engine.compare.steps import FLAG_ORDER, PERSON_KINDS, REASON_ORDER, build_steps
+from canbao.engine.compare.steps import FLAG_ORDER, LINE_RANK, PERSON_KINDS, REASON_ORDER, build_steps
 from canbao.engine.io.extract import staged_schema
 from canbao.engine.kinds import KINDS
 
@@ -46,6 +46,8 @@ def _status_fields(rules: RulesConfig) -> list[tuple[str, pa.DataType]]:
 
 
 def output_schemas(rules: RulesConfig) -> dict[str, tuple[pa.Schema, list[str]]]:
+    """Each output's schema and the columns it is sorted on. persons and status_basis are sorted on
+    numbers of the steps' own (not in the output) that order their rows as (pkey, …) would."""
     persons = pa.schema(
         [("pkey", S), ("AAC002", S), ("AAC003", S), ("AAC004", S), ("AAC006", S), ("AAC009", S), ("AAC010", S),
          ("AAB301", S), ("AAE006", S), ("AAE005", S), ("AAC005", S), *_status_fields(rules), ("outcome", I32),
@@ -53,8 +55,8 @@ def output_schemas(rules: RulesConfig) -> dict[str, tuple[pa.Schema, list[str]]]
          ("employer_aab998", S), ("employer_name", S), ("uninsured_reason", S), ("AAE014", S), ("AAE015", S)]
     )  # fmt: skip
     return {
-        "persons": (persons, ["pkey"]),
-        "status_basis": (pa.schema([("pkey", S), ("line", S), ("rule", I32), ("kind", S), ("_file", I32), ("_line", I64)]), ["pkey", "line", "kind", "_file", "_line"]),
+        "persons": (persons, ["pid"]),
+        "status_basis": (pa.schema([("pkey", S), ("line", S), ("rule", I32), ("kind", S), ("_file", I32), ("_line", I64)]), ["pid", "bk", "rk"]),
         "deceased_active": (pa.schema([("AAC002", S), ("AAC003", S), ("death_date", S), ("scheme", S), ("AAC031", S), ("AAC084", S), ("AAC030", S), ("AAB001", S), ("AAB301", S), ("clause", S), ("placement", S), ("_file", I32), ("_line", I64)]), ["AAC002", "_file", "_line"]),
         "unlinked": (pa.schema([("kind", S), ("_file", I32), ("_line", I64), ("AAC002", S), ("AAC003", S), ("reason", S)]), ["kind", "_file", "_line"]),
         "units": (pa.schema([("ukey", S), ("AAB998", S), ("AAB001", S), ("AAB004", S), ("AAB019", S), ("AAE006", S), ("AAB301", S), ("survey_reasons", S), ("needs_survey", B), ("credit_code_valid", B)]), ["ukey"]),
@@ -82,14 +84,22 @@ def _empty_input(kind: str) -> pa.Table:
 
 
 def _config_tables(rules: RulesConfig) -> dict[str, pa.Table]:
-    schemes, lines, priorities = [], [], []
+    schemes, lines, priorities, lranks = [], [], [], []
     for r in rules.lines:
         for rank, scheme in enumerate(r.schemes):
             schemes.append(scheme)
             lines.append(r.key)
             priorities.append(rank)
+            lranks.append(LINE_RANK[r.key])
     return {
-        "scheme_lines": pa.table({"scheme": schemes, "line": lines, "priority": pa.array(priorities, I32)}),
+        "scheme_lines": pa.table(
+            {
+                "scheme": schemes,
+                "line": lines,
+                "priority": pa.array(priorities, I32),
+                "lrank": pa.array(lranks, I32),
+            }
+        ),
         "lines": pa.table({"line": list(LINES), "position": pa.array(range(len(LINES)), I32)}),
     }
 
@@ -144,7 +154,7 @@ def run_comparison(
             # and the writing.
             t0 = time.perf_counter()
             path = out_dir / f"{name}.parquet"
-            for table in _write_parquet(engine.fetch_batches(name, order), schema, path):
+            for table in _write_parquet(engine.fetch_batches(name, schema.names, order), schema, path):
                 summary.add(name, table)
             outputs[name] = path
             timings[f"write_{name}"] = time.perf_counter() - t0

@@ -19,8 +19,9 @@ class Backend(Protocol):
     def run_step(self, name: str, sql: str, *, materialize: bool = True) -> None:
         """Make `sql` (DuckDB dialect) available as `name`: a table, or a view when not `materialize`."""
 
-    def fetch_batches(self, name: str, order_by: list[str]) -> Iterator[pa.RecordBatch]:
-        """The rows of `name` ordered by `order_by`, in batches (never all in memory at once)."""
+    def fetch_batches(self, name: str, columns: list[str], order_by: list[str]) -> Iterator[pa.RecordBatch]:
+        """`columns` of the rows of `name` ordered by `order_by` (columns of `name`, maybe not among
+        `columns`), in batches (never all in memory at once)."""
 
     def close(self) -> None: ...
 

@@ -40,10 +40,9 @@ class DuckDBBackend:
         kind = "TABLE" if materialize else "VIEW"
         self.con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
 
-    def fetch_batches(self, name: str, order_by: list[str]) -> Iterator[pa.RecordBatch]:
-        reader = self.con.execute(f"SELECT * FROM {name} ORDER BY {', '.join(order_by)}").to_arrow_reader(
-            100_000
-        )
+    def fetch_batches(self, name: str, columns: list[str], order_by: list[str]) -> Iterator[pa.RecordBatch]:
+        sql = f"SELECT {', '.join(columns)} FROM {name} ORDER BY {', '.join(order_by)}"
+        reader = self.con.execute(sql).to_arrow_reader(100_000)
         yield from reader
 
     def close(self) -> None:

@@ -72,8 +72,8 @@ class SparkBackend:
         frame.createOrReplaceTempView(name)
         self._views.append(name)
 
-    def fetch_batches(self, name: str, order_by: list[str]) -> Iterator[pa.RecordBatch]:
-        frame = self.spark.table(name).orderBy(*order_by)
+    def fetch_batches(self, name: str, columns: list[str], order_by: list[str]) -> Iterator[pa.RecordBatch]:
+        frame = self.spark.table(name).orderBy(*order_by).select(*columns)
         yield from frame.toArrow().to_batches()
 
     def close(self) -> None:
