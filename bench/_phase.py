@@ -86,6 +86,49 @@ def do_engine(as_of: str, out_dir: str) -> dict:
     return {"timings": result.timings, "note": f"{result.counts['persons']:,} persons"}
 
 
+def do_floor(as_of: str, out_dir: str) -> dict:
+    """The least any comparison writing these results must do, without a single rule: read every
+    column of every staged input once, and write the engine's five result files again (from memory,
+    with the engine's own writer). Measured beside the bare join, it says how much of the engine's
+    time is rules and how much is reading and writing."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from canbao.comparison.runs import gather_inputs
+    from canbao.engine.compare.pipeline import _write_parquet
+
+    extracts, _ = gather_inputs(dt.date.fromisoformat(as_of))
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    cells = 0
+    for files in extracts.values():
+        paths = ", ".join(f"'{f.path}'" for f in files)
+        names = [
+            c[0]
+            for c in con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet([{paths}], union_by_name = true)"
+            ).fetchall()
+        ]
+        # max(length(...)) decodes every value of every column (a count could read the validity alone)
+        aggs = ", ".join(f"max(length(CAST({n} AS VARCHAR)))" for n in names)
+        con.execute(f"SELECT count(*), {aggs} FROM read_parquet([{paths}], union_by_name = true)").fetchone()
+        cells += len(names)
+    read_s = time.perf_counter() - t0
+    write_s = 0.0
+    rows = 0
+    for path in sorted(Path(out_dir).glob("*.parquet")):
+        table = pq.read_table(path)
+        rows += table.num_rows
+        t1 = time.perf_counter()
+        for _ in _write_parquet(iter(table.to_batches(100_000)), table.schema, path.with_suffix(".again")):
+            pass
+        write_s += time.perf_counter() - t1
+    return {
+        "timings": {"read_inputs": read_s, "write_outputs": write_s},
+        "note": f"read {cells} columns of {sum(len(f) for f in extracts.values())} files; wrote {rows:,} result rows",
+    }
+
+
 def do_export(out: str) -> dict:
     from canbao.cli.common import operator
     from canbao.comparison.export import export_registry
@@ -134,6 +177,7 @@ def main() -> None:
         "bare_join": do_bare_join,
         "compare": do_compare,
         "engine": do_engine,
+        "floor": do_floor,
         "export": do_export,
         "change": do_change,
     }[name](*args)
