@@ -98,7 +98,7 @@ def person_status_basis(*, person: Person, with_fields: bool = True) -> list[Lin
             if line in by_line:
                 by_line[line].rows.append(row)
         for (batch_id, kind), rows in wanted.items():
-            for line_no, fields in _staged_rows(con, batch_id, kind, sorted(rows)).items():
+            for line_no, fields in _staged_rows(con, batch_id, kind, sorted(rows), pkey).items():
                 for row in rows[line_no]:
                     row.fields = fields
     return out
@@ -109,17 +109,24 @@ def _line_table() -> dict[str, Any]:
 
 
 def _staged_rows(
-    con: duckdb.DuckDBPyConnection, batch_id: int, kind: str, line_nos: list[int]
+    con: duckdb.DuckDBPyConnection, batch_id: int, kind: str, line_nos: list[int], aac002: str
 ) -> dict[int, list[tuple[str, str]]]:
-    """The staged rows of these line numbers of one import, as (item name, masked value) pairs."""
+    """The staged rows of these line numbers of one import (rows of the person `aac002`), as (item
+    name, masked value) pairs."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or not Path(batch.staged_path).is_file():
         return {n: [("", "（暂存数据已不存在）")] for n in line_nos}
-    # Integer literals (not parameters): the range is pushed into the Parquet scan, whose row-group
-    # statistics of _line (the file is written in line order) skip the rest of the file.
+    # Literals (not parameters) are pushed into the Parquet scan, whose row-group statistics skip
+    # the rest of the file: of AAC002 (persons' rows are staged in ID-number order), or of _line
+    # (files staged before that, in line order).
     listed = ", ".join(str(int(n)) for n in line_nos)
+    person = (
+        f"AAC002 = '{aac002}' AND "
+        if aac002.isalnum() and kind in KINDS and "AAC002" in KINDS[kind].codes
+        else ""
+    )
     cur = con.execute(
-        f"SELECT * FROM read_parquet($p) WHERE _line BETWEEN {min(line_nos)} AND {max(line_nos)} "  # noqa: S608 - integers
+        f"SELECT * FROM read_parquet($p) WHERE {person}_line BETWEEN {min(line_nos)} AND {max(line_nos)} "  # noqa: S608 - checked literals
         f"AND _line IN ({listed})",
         {"p": batch.staged_path},
     )

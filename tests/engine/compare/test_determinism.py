@@ -66,7 +66,7 @@ def test_outputs_are_in_the_order_of_their_string_keys(tmp_path: Path) -> None:
 def test_person_key_is_the_id_number_in_17_digits_and_back() -> None:
     import duckdb
 
-    from canbao.engine.compare.steps import _id_of, _pid
+    from canbao.engine.compare.steps import _id_of, person_key
     from canbao.engine.validate.idnumber import calc_check_char
 
     rng = random.Random(7)
@@ -77,6 +77,53 @@ def test_person_key_is_the_id_number_in_17_digits_and_back() -> None:
     assert any(i.endswith("X") for i in ids)
     con = duckdb.connect()
     con.execute("CREATE TABLE t AS SELECT unnest($ids) AS AAC002", {"ids": ids})
-    rows = con.execute(f"SELECT AAC002, {_pid()} AS pid, {_id_of(_pid())} AS back FROM t ORDER BY pid").fetchall()
+    rows = con.execute(
+        f"SELECT AAC002, {person_key()} AS pid, {_id_of(person_key())} AS back FROM t ORDER BY pid"
+    ).fetchall()
     assert [r[0] for r in rows] == sorted(ids)  # the keys sort as the numbers do
     assert all(r[2] == r[0] and r[1] == int(r[0][:17]) for r in rows)
+
+
+def test_ranges_of_persons_give_the_same_files(tmp_path: Path, monkeypatch) -> None:
+    # Large inputs are compared one range of person keys at a time (pipeline.sharded); the files
+    # must be those of one pass, byte for byte: persons without an ID number (negative keys) in the
+    # first range, every output in order across the ranges, units and unlinked rows once.
+    import tests.engine.compare.cases_rules  # noqa: F401
+
+    city = City(tmp_path)
+    for case in CASES:
+        case.build(city)
+    outputs = {}
+    for shards in ("1", "4"):
+        monkeypatch.setenv("CANBAO_ENGINE_SHARDS", shards)
+        city.tmp = tmp_path / f"shards{shards}"
+        city.tmp.mkdir()
+        outputs[shards] = city.run("duckdb").outputs
+    assert pq.read_metadata(outputs["4"]["persons"]).num_rows > 100
+    for name in outputs["1"]:
+        assert Path(outputs["1"][name]).read_bytes() == Path(outputs["4"][name]).read_bytes(), name
+
+
+def test_only_files_in_id_order_are_read_by_ranges(tmp_path: Path, monkeypatch) -> None:
+    import pyarrow as pa
+
+    from canbao.engine import duck
+    from canbao.engine.compare import pipeline
+
+    ids = [f"{110101199001010000 + i * 7919:018d}" for i in range(300)]
+    rows = {"AAC002": ids, "id_valid": [True] * len(ids)}
+    in_order, shuffled = tmp_path / "in_order.parquet", tmp_path / "shuffled.parquet"
+    pq.write_table(
+        pa.table({k: sorted(v) if k == "AAC002" else v for k, v in rows.items()}), in_order, row_group_size=50
+    )
+    pq.write_table(pa.table({k: list(reversed(v)) for k, v in rows.items()}), shuffled, row_group_size=50)
+    assert pipeline._in_id_order(str(in_order)) and not pipeline._in_id_order(str(shuffled))
+    monkeypatch.setattr(duck, "ON_DISK_BYTES", 0)
+    monkeypatch.setattr(pipeline, "SHARD_BYTES", 1000)
+    day = __import__("datetime").date(2026, 9, 30)
+
+    def extracts(path: Path) -> dict:
+        return {"household_register": [pipeline.ExtractFile("household_register", str(path), day, 0)]}
+
+    assert pipeline.shard_count(extracts(in_order)) > 1
+    assert pipeline.shard_count(extracts(shuffled)) == 1

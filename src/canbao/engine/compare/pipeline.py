@@ -7,6 +7,7 @@ sorted by its key, cast to a fixed schema and written by pyarrow with fixed sett
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -22,7 +24,15 @@ import pyarrow.parquet as pq
 from canbao.engine import duck
 from canbao.engine.compare.backends import Backend, get_backend
 from canbao.engine.compare.config import LINES, RulesConfig, load_rules
-from canbao.engine.compare.steps import FLAG_ORDER, LINE_RANK, PERSON_KINDS, REASON_ORDER, build_steps
+from canbao.engine.compare.steps import (
+    FLAG_ORDER,
+    LINE_RANK,
+    PERSON_KINDS,
+    REASON_ORDER,
+    Step,
+    build_steps,
+    person_key,
+)
 from canbao.engine.io.extract import staged_schema
 from canbao.engine.kinds import KINDS
 
@@ -104,8 +114,50 @@ def _config_tables(rules: RulesConfig) -> dict[str, pa.Table]:
     }
 
 
-def _large(extracts: dict[str, list[ExtractFile]]) -> bool:
-    return duck.large(sum(os.path.getsize(f.path) for files in extracts.values() for f in files))
+def _input_bytes(extracts: dict[str, list[ExtractFile]]) -> int:
+    return sum(os.path.getsize(f.path) for files in extracts.values() for f in files)
+
+
+# Staged input per shard. A city of 1 M persons (~150 MB staged) runs in memory in ~11 s; ten times
+# as many persons in one run took ~17 times as long (hash tables and sorts ten times the size, and
+# tables past the memory limit written compressed or spilled). Large inputs whose staged files are
+# in ID-number order are therefore compared one range of persons at a time, each range in memory.
+SHARD_BYTES = 160 * 1024 * 1024
+# Steps over every row, not per person: run once, on the whole input, never per range.
+GLOBAL_STEPS = frozenset({"unlinked", "unit_seen", "unit_keyed", "unit_carried", "units"})
+GLOBAL_OUTPUTS = ("unlinked", "units")
+
+
+def shard_count(extracts: dict[str, list[ExtractFile]]) -> int:
+    """Into how many ranges of persons the DuckDB backend splits these inputs (CANBAO_ENGINE_SHARDS
+    decides instead): one below 256 MB, or where a person kind's staged file is not in ID-number
+    order (imported before the import wrote them so: each range would read most of it again)."""
+    forced = os.environ.get("CANBAO_ENGINE_SHARDS")
+    if forced:
+        return max(1, int(forced))
+    nbytes = _input_bytes(extracts)
+    if not duck.large(nbytes) or not all(
+        _in_id_order(f.path) for k in PERSON_KINDS for f in extracts.get(k) or []
+    ):
+        return 1
+    return -(-nbytes // SHARD_BYTES)
+
+
+def _in_id_order(path: str) -> bool:
+    """Whether the file's row groups hold ascending, non-overlapping ranges of AAC002 (statistics only)."""
+    meta = pq.ParquetFile(path).metadata
+    column = meta.schema.names.index("AAC002") if "AAC002" in meta.schema.names else None
+    if column is None:
+        return False
+    last = None
+    for i in range(meta.num_row_groups):
+        stats = meta.row_group(i).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            continue  # all NULL: invalid numbers, sorted last
+        if last is not None and stats.min < last:
+            return False
+        last = stats.max
+    return True
 
 
 def run_comparison(
@@ -121,77 +173,232 @@ def run_comparison(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> CompareResult:
     rules = rules or load_rules()
-    engine = get_backend(backend, on_disk=_large(extracts)) if isinstance(backend, str) else backend
-    timings: dict[str, float] = {}
+    schemas = output_schemas(rules)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    writers = {
+        name: RowGroupWriter(out_dir / f"{name}.parquet", schema) for name, (schema, _) in schemas.items()
+    }
+    run = _Run(rules, as_of, top_node, divisions, survey, schemas, writers, progress)
     try:
-        start = time.perf_counter()
-        for kind in INPUT_KINDS:
-            files = extracts.get(kind) or []
-            if files:
-                engine.register_parquet(kind, [(f.path, f.order, f.as_of.strftime("%Y%m%d")) for f in files])
-            else:
-                engine.register_arrow(kind, _empty_input(kind))
-        engine.register_arrow("divisions", divisions.select(DIVISIONS_SCHEMA.names).cast(DIVISIONS_SCHEMA))
-        engine.register_arrow(
-            "survey_result",
-            (survey if survey is not None else SURVEY_SCHEMA.empty_table()).cast(SURVEY_SCHEMA),
-        )
-        for name, table in _config_tables(rules).items():
-            engine.register_arrow(name, table)
-        timings["register"] = time.perf_counter() - start
-        steps = build_steps(rules, as_of, top_node)
-        for i, step in enumerate(steps, start=1):
+        shards = shard_count(extracts) if backend == "duckdb" else 1
+        if shards == 1:
+            engine = (
+                get_backend(backend, on_disk=duck.large(_input_bytes(extracts)))
+                if isinstance(backend, str)
+                else backend
+            )
+            run.steps_total = len(build_steps(rules, as_of, top_node))
+            run.one_pass(engine, extracts, build_steps(rules, as_of, top_node), list(schemas))
+        else:
+            run.sharded(extracts, shards)
+        for name, writer in writers.items():
             t0 = time.perf_counter()
-            engine.run_step(step.name, step.sql, materialize=step.materialize)
-            timings[step.name] = time.perf_counter() - t0
-            if progress:
-                progress(step.name, i, len(steps))
-        out_dir.mkdir(parents=True, exist_ok=True)
-        outputs: dict[str, Path] = {}
-        summary = Summary()
-        for name, (schema, order) in output_schemas(rules).items():
-            # Per output: the outputs are views, so this is their last steps' work as well as the sort
-            # and the writing.
-            t0 = time.perf_counter()
-            path = out_dir / f"{name}.parquet"
-            for table in _write_parquet(engine.fetch_batches(name, schema.names, order), schema, path):
-                summary.add(name, table)
-            outputs[name] = path
-            timings[f"write_{name}"] = time.perf_counter() - t0
+            for table in writer.close():
+                run.summary.add(name, table)
+            run.add_time(f"write_{name}", time.perf_counter() - t0)
     finally:
-        engine.close()
-    return CompareResult(outputs=outputs, counts=summary.counts(), timings=timings)
+        for writer in writers.values():
+            writer.abort()
+    return CompareResult(
+        outputs={name: w.path for name, w in writers.items()},
+        counts=run.summary.counts(),
+        timings=run.timings,
+    )
+
+
+class _Run:
+    """One comparison: its passes (one, or a pass per shard and one over every row) feeding the
+    output writers in order."""
+
+    def __init__(
+        self,
+        rules: RulesConfig,
+        as_of: dt.date,
+        top_node: str,
+        divisions: pa.Table,
+        survey: pa.Table | None,
+        schemas: dict[str, tuple[pa.Schema, list[str]]],
+        writers: dict[str, RowGroupWriter],
+        progress: Callable[[str, int, int], None] | None,
+    ) -> None:
+        self.rules, self.as_of, self.top_node = rules, as_of, top_node
+        self.divisions = divisions.select(DIVISIONS_SCHEMA.names).cast(DIVISIONS_SCHEMA)
+        self.survey = (survey if survey is not None else SURVEY_SCHEMA.empty_table()).cast(SURVEY_SCHEMA)
+        self.schemas, self.writers, self.progress = schemas, writers, progress
+        self.summary = Summary()
+        self.timings: dict[str, float] = {}
+        self.steps_done = 0
+        self.steps_total = 0
+
+    def add_time(self, name: str, seconds: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+
+    def one_pass(
+        self,
+        engine: Backend,
+        extracts: dict[str, list[ExtractFile]],
+        steps: list[Step],
+        outputs: list[str],
+        persons_where: str | None = None,
+    ) -> None:
+        try:
+            start = time.perf_counter()
+            for kind in INPUT_KINDS:
+                files = extracts.get(kind) or []
+                if files:
+                    engine.register_parquet(
+                        kind,
+                        [(f.path, f.order, f.as_of.strftime("%Y%m%d")) for f in files],
+                        where=persons_where if kind in PERSON_KINDS else None,
+                    )
+                else:
+                    engine.register_arrow(kind, _empty_input(kind))
+            engine.register_arrow("divisions", self.divisions)
+            engine.register_arrow("survey_result", self.survey)
+            for name, table in _config_tables(self.rules).items():
+                engine.register_arrow(name, table)
+            self.add_time("register", time.perf_counter() - start)
+            for step in steps:
+                t0 = time.perf_counter()
+                engine.run_step(step.name, step.sql, materialize=step.materialize)
+                self.add_time(step.name, time.perf_counter() - t0)
+                self.steps_done += 1
+                if self.progress:
+                    self.progress(step.name, self.steps_done, self.steps_total)
+            for name in outputs:
+                # The outputs are views, so this is their last steps' work as well as the sort and
+                # the writing.
+                t0 = time.perf_counter()
+                schema, order = self.schemas[name]
+                writer = self.writers[name]
+                for batch in engine.fetch_batches(name, schema.names, order):
+                    for table in writer.add(batch):
+                        self.summary.add(name, table)
+                self.add_time(f"write_{name}", time.perf_counter() - t0)
+        finally:
+            engine.close()
+
+    def sharded(self, extracts: dict[str, list[ExtractFile]], shards: int) -> None:
+        """Run the per-person steps on one range of person keys at a time, each range's rows read from
+        the staged files through the Parquet statistics of AAC002 (the import writes persons' rows in
+        ID-number order); the outputs, sorted by person key first, are the ranges' outputs one after
+        the other. The steps over every row run once, on the whole input."""
+        all_steps = build_steps(self.rules, self.as_of, self.top_node)
+        every_row = [s for s in all_steps if s.name in GLOBAL_STEPS or s.name.startswith("v_")]
+        per_person = [s for s in all_steps if s.name not in GLOBAL_STEPS]
+        t0 = time.perf_counter()
+        bounds = person_ranges(extracts, shards)
+        self.add_time("ranges", time.perf_counter() - t0)
+        self.steps_total = len(per_person) * (len(bounds) - 1) + len(every_row)
+        person_outputs = [n for n in self.schemas if n not in GLOBAL_OUTPUTS]
+        for lo, hi in itertools.pairwise(bounds):
+            steps = build_steps(self.rules, self.as_of, self.top_node, pid_range=(lo, hi))
+            self.one_pass(
+                get_backend("duckdb"),
+                extracts,
+                [s for s in steps if s.name not in GLOBAL_STEPS],
+                person_outputs,
+                persons_where=_id_range(lo, hi),
+            )
+        self.one_pass(get_backend("duckdb"), extracts, every_row, list(GLOBAL_OUTPUTS))
+
+
+def person_ranges(extracts: dict[str, list[ExtractFile]], shards: int) -> list[int | None]:
+    """Bounds of `shards` ranges of person keys with about as many register persons in each
+    (None: no bound); a key k is in range i when bounds[i] <= k < bounds[i + 1]."""
+    con = duckdb.connect()
+    try:
+        register = ", ".join(f"'{_lit(f.path)}'" for f in extracts["household_register"])
+        quantiles = [i / shards for i in range(1, shards)]
+        row = con.execute(
+            f"SELECT quantile_disc({person_key()}, {quantiles}) FROM read_parquet([{register}]) WHERE id_valid"
+        ).fetchone()
+        cuts = sorted({int(v) for v in ((row[0] if row else None) or [])})
+        return [None, *cuts, None]
+    finally:
+        con.close()
+
+
+def _id_range(lo: int | None, hi: int | None) -> str | None:
+    """The staged rows whose ID number's key is in [lo, hi), as a condition on the AAC002 string that
+    the Parquet scan tests on row-group statistics: 17-digit strings sort as their numbers, and a
+    number sorts after its own first 17 digits and before the next 17."""
+    terms = ([f"AAC002 >= '{lo:017d}'"] if lo is not None else []) + (
+        [f"AAC002 < '{hi:017d}'"] if hi is not None else []
+    )
+    return " AND ".join(terms) or None
+
+
+def _lit(text: str) -> str:
+    return text.replace("'", "''")
 
 
 ROW_GROUP = 1_000_000
 
 
-def _write_parquet(batches: Iterator[pa.RecordBatch], schema: pa.Schema, path: Path) -> Iterator[pa.Table]:
+class RowGroupWriter:
     """Write ordered batches as `pq.write_table(whole, row_group_size=ROW_GROUP)` would (the same
     bytes: one contiguous row group of ROW_GROUP rows at a time), holding one row group in memory
-    instead of the whole output (ten million persons). Yields each row group written."""
-    pending: list[pa.RecordBatch] = []
-    rows = 0
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        wrote = False
-        for batch in batches:
-            pending.append(batch)
-            rows += batch.num_rows
-            while rows >= ROW_GROUP:
-                table = pa.Table.from_batches(pending)
-                group = _conform(table.slice(0, ROW_GROUP), schema)
-                writer.write_table(group, row_group_size=ROW_GROUP)
-                wrote = True
-                yield group
-                rest = table.slice(ROW_GROUP)
-                pending, rows = rest.to_batches(), rest.num_rows
-        if rows or not wrote:  # an empty output is one empty row group, as write_table makes it
-            group = _conform(
-                pa.Table.from_batches(pending, schema=pending[0].schema) if pending else schema.empty_table(),
-                schema,
+    instead of the whole output (ten million persons). `add` and `close` return the row groups
+    written."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path, self.schema = path, schema
+        self.pending: list[pa.RecordBatch] = []
+        self.rows = 0
+        self.wrote = False
+        self.writer: pq.ParquetWriter | None = pq.ParquetWriter(path, schema, compression="zstd")
+
+    def add(self, batch: pa.RecordBatch) -> list[pa.Table]:
+        assert self.writer is not None
+        groups = []
+        self.pending.append(batch)
+        self.rows += batch.num_rows
+        while self.rows >= ROW_GROUP:
+            table = pa.Table.from_batches(self.pending)
+            groups.append(self._write(table.slice(0, ROW_GROUP)))
+            rest = table.slice(ROW_GROUP)
+            self.pending, self.rows = rest.to_batches(), rest.num_rows
+        return groups
+
+    def close(self) -> list[pa.Table]:
+        groups = []
+        if self.rows or not self.wrote:  # an empty output is one empty row group, as write_table makes it
+            pending = self.pending
+            groups.append(
+                self._write(
+                    pa.Table.from_batches(pending, schema=pending[0].schema)
+                    if pending
+                    else self.schema.empty_table()
+                )
             )
-            writer.write_table(group, row_group_size=ROW_GROUP)
-            yield group
+        assert self.writer is not None
+        self.writer.close()
+        self.writer = None
+        return groups
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def _write(self, table: pa.Table) -> pa.Table:
+        assert self.writer is not None
+        group = _conform(table, self.schema)
+        self.writer.write_table(group, row_group_size=ROW_GROUP)
+        self.wrote = True
+        return group
+
+
+def _write_parquet(batches: Iterator[pa.RecordBatch], schema: pa.Schema, path: Path) -> Iterator[pa.Table]:
+    """All of `batches` written by a RowGroupWriter; yields each row group written."""
+    writer = RowGroupWriter(path, schema)
+    try:
+        for batch in batches:
+            yield from writer.add(batch)
+        yield from writer.close()
+    finally:
+        writer.abort()
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:

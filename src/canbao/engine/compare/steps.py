@@ -98,7 +98,7 @@ def _row_key(alias: str = "") -> str:
     return f"(CAST({alias}_file AS BIGINT) * 10000000000 + {alias}_line)"
 
 
-def _pid(col: str = "AAC002") -> str:
+def person_key(col: str = "AAC002") -> str:
     """The person key of a valid ID number: its first 17 digits as a BIGINT. The 18th character is a
     check digit of the 17, so distinct valid numbers have distinct keys, and the keys sort as the
     numbers do. Joins, aggregates and sorts on it are several times cheaper than on the 18-character
@@ -114,6 +114,17 @@ def _id_of(pid: str) -> str:
         f"CAST(SUBSTRING({digits}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(weights)
     )
     return f"CONCAT({digits}, SUBSTRING('10X98765432', (({total}) % 11) + 1, 1))"
+
+
+def _key_range(pkey: str, pid_range: tuple[int | None, int | None]) -> str:
+    """WHERE clause keeping the survey rows whose person key is in the range (those without an ID
+    number, whose keys are negative, in the first range)."""
+    lo, hi = pid_range
+    key = f"CASE WHEN {pkey} LIKE '#%' THEN -1 ELSE {person_key(pkey)} END"
+    terms = ([f"{key} >= {int(lo)}"] if lo is not None else []) + (
+        [f"{key} < {int(hi)}"] if hi is not None else []
+    )
+    return f" WHERE {' AND '.join(terms)}" if terms else ""
 
 
 def _ymd(day: dt.date) -> str:
@@ -137,7 +148,7 @@ def _view(kind: str, d: str) -> str:
         extra += [
             "AAC002_raw",
             f"(id_valid AND SUBSTRING(AAC002, 7, 8) <= '{d}') AS ok",
-            f"CASE WHEN id_valid THEN {_pid()} END AS pid",
+            f"CASE WHEN id_valid THEN {person_key()} END AS pid",
         ]
     if "AAC003" in KINDS[kind].codes:
         extra.append("NULLIF(name_key, '') AS name_key")
@@ -146,7 +157,12 @@ def _view(kind: str, d: str) -> str:
     return f"SELECT {', '.join(cols + extra)} FROM {kind}"
 
 
-def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]:
+def build_steps(
+    rules: RulesConfig, as_of: dt.date, top_node: str, pid_range: tuple[int | None, int | None] = (None, None)
+) -> list[Step]:
+    """The steps; with `pid_range` (lower bound, upper bound exclusive; None: none), those of the
+    persons of that range of keys only, as the pipeline runs a shard (whose other inputs are split
+    already: only the survey results are not)."""
     if not (top_node.isdigit() and len(top_node) == 12):
         raise ValueError(f"顶层区划代码不合法：{top_node!r}")
     d = _ymd(as_of)
@@ -294,11 +310,11 @@ def build_steps(rules: RulesConfig, as_of: dt.date, top_node: str) -> list[Step]
             "sv",
             f"""
         SELECT t.*, CASE WHEN t.pkey LIKE '#%' THEN ROW_NUMBER() OVER (ORDER BY t.pkey) - 1000000000000000000
-                         ELSE {_pid("t.pkey")} END AS pid FROM (
+                         ELSE {person_key("t.pkey")} END AS pid FROM (
           SELECT * FROM (
             SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.pkey ORDER BY s.AAE015 DESC, s.survey_id DESC) AS rn
             FROM survey_result s) u
-          WHERE rn = 1) t""",
+          WHERE rn = 1) t{_key_range("t.pkey", pid_range)}""",
         )
     )
     add(

@@ -11,8 +11,11 @@ import pyarrow as pa
 class Backend(Protocol):
     name: str
 
-    def register_parquet(self, name: str, files: list[tuple[str, int, str]]) -> None:
-        """Expose the union of `files` (path, file order, as-of YYYYMMDD) as table `name`."""
+    def register_parquet(
+        self, name: str, files: list[tuple[str, int, str]], where: str | None = None
+    ) -> None:
+        """Expose the union of `files` (path, file order, as-of YYYYMMDD) as table `name`; with
+        `where` (a condition on the files' columns), only the rows that meet it."""
 
     def register_arrow(self, name: str, table: pa.Table) -> None: ...
 

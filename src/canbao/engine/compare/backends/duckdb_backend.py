@@ -23,9 +23,12 @@ class DuckDBBackend:
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
 
-    def register_parquet(self, name: str, files: list[tuple[str, int, str]]) -> None:
+    def register_parquet(
+        self, name: str, files: list[tuple[str, int, str]], where: str | None = None
+    ) -> None:
+        cond = f" WHERE {where}" if where else ""
         parts = [
-            f"SELECT *, CAST({order} AS INTEGER) AS _file, '{as_of}' AS _as_of FROM read_parquet('{_lit(path)}')"
+            f"SELECT *, CAST({order} AS INTEGER) AS _file, '{as_of}' AS _as_of FROM read_parquet('{_lit(path)}'){cond}"
             for path, order, as_of in files
         ]
         # A view: the Parquet files are read where the steps need them, never copied into DuckDB.

@@ -42,7 +42,9 @@ class SparkBackend:
         self.spark.sparkContext.setLogLevel("ERROR")
         self._views: list[str] = []
 
-    def register_parquet(self, name: str, files: list[tuple[str, int, str]]) -> None:
+    def register_parquet(
+        self, name: str, files: list[tuple[str, int, str]], where: str | None = None
+    ) -> None:
         from pyspark.sql import functions as F
 
         frame = None
@@ -52,6 +54,8 @@ class SparkBackend:
                 .withColumn("_file", F.lit(order).cast("int"))
                 .withColumn("_as_of", F.lit(as_of))
             )
+            if where:
+                part = part.filter(where)
             frame = part if frame is None else frame.unionByName(part, allowMissingColumns=True)
         assert frame is not None
         frame.createOrReplaceTempView(name)
