@@ -95,7 +95,7 @@ def do_floor(as_of: str, out_dir: str) -> dict:
     import pyarrow.parquet as pq
 
     from canbao.comparison.runs import gather_inputs
-    from canbao.engine.compare.pipeline import _write_parquet
+    from canbao.engine.compare.output import write_parquet
 
     extracts, _ = gather_inputs(dt.date.fromisoformat(as_of))
     con = duckdb.connect()
@@ -120,7 +120,7 @@ def do_floor(as_of: str, out_dir: str) -> dict:
         table = pq.read_table(path)
         rows += table.num_rows
         t1 = time.perf_counter()
-        for _ in _write_parquet(iter(table.to_batches(100_000)), table.schema, path.with_suffix(".again")):
+        for _ in write_parquet(iter(table.to_batches(100_000)), table.schema, path.with_suffix(".again")):
             pass
         write_s += time.perf_counter() - t1
     return {
