@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from django.db import connection, models
 
 from canbao.engine.compare.config import RulesConfig
 from canbao.registry.models import Person
@@ -148,6 +149,16 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, rules: RulesConfig) -> Itera
             yield registry_row(r, rules)
 
 
+def _analyze(model: type[models.Model]) -> None:
+    """Statistics for a table just filled by COPY. Until autovacuum analyses it (never, where it is
+    off) the next run's look-ups and UPDATE … FROM are planned on a table PostgreSQL knows nothing
+    about: the re-run of 1 % of 10 M persons published in 46.9 s so, in 39.7 s after this (which
+    takes ~17 s once, after the first publish)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
 def publish_persons(
     *, run_id: int, persons_file: Path, previous_file: Path | None, rules: RulesConfig, actor: str
 ) -> dict[str, int]:
@@ -160,6 +171,7 @@ def publish_persons(
         )
         with indexes_deferred(Person):
             created = persons_load_fresh(batches, actor=actor, run_id=run_id)
+        _analyze(Person)
         return {"created": created, "changed": 0, "unchanged": 0, "left": 0}
     con, sql, left = _delta(persons_file, previous_file)
     try:
