@@ -161,8 +161,9 @@ def build_steps(
     rules: RulesConfig, as_of: dt.date, top_node: str, pid_range: tuple[int | None, int | None] = (None, None)
 ) -> list[Step]:
     """The steps; with `pid_range` (lower bound, upper bound exclusive; None: none), those of the
-    persons of that range of keys only, as the pipeline runs a shard (whose other inputs are split
-    already: only the survey results are not)."""
+    persons of that range of keys only, as the pipeline runs a range of persons: it reads the staged
+    files of that range already, and the steps filter the survey results (`sv`; WHERE comes before
+    the window that numbers the keys without an ID number, which all fall in the first range)."""
     if not (top_node.isdigit() and len(top_node) == 12):
         raise ValueError(f"顶层区划代码不合法：{top_node!r}")
     d = _ymd(as_of)
