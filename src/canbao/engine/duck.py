@@ -18,6 +18,11 @@ import duckdb
 ON_DISK_BYTES = 256 * 1024 * 1024
 
 
+def sql_text(value: str | Path) -> str:
+    """`value` as the inside of a single-quoted SQL string (file paths, codes): quotes doubled."""
+    return str(value).replace("'", "''")
+
+
 def large(nbytes: int) -> bool:
     forced = os.environ.get("CANBAO_DUCKDB_ON_DISK")
     if forced in ("0", "1"):
@@ -30,7 +35,7 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """A connection whose tables stay within the memory limit; `work_dir` holds the file and the spill."""
     con = duckdb.connect(f"{work_dir}/work.duckdb" if on_disk else ":memory:")
-    con.execute(f"SET temp_directory = '{str(work_dir).replace(chr(39), chr(39) * 2)}/spill'")
+    con.execute(f"SET temp_directory = '{sql_text(work_dir)}/spill'")
     con.execute("SET preserve_insertion_order = false")
     con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('CANBAO_DUCKDB_MEMORY', '4GB')}'")
     return con

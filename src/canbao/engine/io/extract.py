@@ -248,7 +248,7 @@ def _validate(
     # Parquet statistics of AAC002 find (the person page reads them the same way).
     order = "AAC002, _line" if "AAC002" in kind.codes and kind.column("AAC002").type == "id" else "_line"
     con.execute(
-        f"COPY (SELECT {casts} FROM ({accepted}) ORDER BY {order}) TO '{_lit_path(out_path)}' (FORMAT PARQUET, COMPRESSION ZSTD)"
+        f"COPY (SELECT {casts} FROM ({accepted}) ORDER BY {order}) TO '{duck.sql_text(out_path)}' (FORMAT PARQUET, COMPRESSION ZSTD)"
     )
     rejects = con.execute("SELECT _line, error FROM errs WHERE error IS NOT NULL ORDER BY _line").fetchall()
     for line, error in rejects:
@@ -258,10 +258,6 @@ def _validate(
     result.accepted = result.rows_read - result.rejected
     if "AAC002" in kind.codes and kind.column("AAC002").type == "id":
         converted, invalid = con.execute(
-            f"SELECT count(*) FILTER (WHERE id_converted), count(*) FILTER (WHERE NOT id_valid) FROM read_parquet('{_lit_path(out_path)}')"
+            f"SELECT count(*) FILTER (WHERE id_converted), count(*) FILTER (WHERE NOT id_valid) FROM read_parquet('{duck.sql_text(out_path)}')"
         ).fetchone() or (0, 0)
         result.id_converted, result.id_invalid = int(converted), int(invalid)
-
-
-def _lit_path(path: Path) -> str:
-    return str(path).replace("'", "''")

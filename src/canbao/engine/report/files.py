@@ -25,6 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from canbao.engine import duck
+
 COUNTS = "report_counts.parquet"
 BY_AREA = "persons_by_area.parquet"
 COUNT_COLUMNS = ("AAB301", "population_group", "outcome", "AIC003", "AKC003", "ALC003", "AJC003", "AMC003",
@@ -42,7 +44,7 @@ def derived(persons: str | Path, name: str) -> Path | None:
 def prepare(persons: str | Path, *, row_group: int = ROW_GROUP) -> dict[str, float]:
     """Write both files next to `persons` (each atomically: a reader sees the whole file or none)."""
     persons = Path(persons)
-    source = f"read_parquet('{str(persons).replace(chr(39), chr(39) * 2)}')"
+    source = f"read_parquet('{duck.sql_text(persons)}')"
     counted = ", ".join(COUNT_COLUMNS)
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="canbao-report-") as spill, duckdb.connect() as con:
@@ -59,7 +61,7 @@ def prepare(persons: str | Path, *, row_group: int = ROW_GROUP) -> dict[str, flo
             target = persons.with_name(name)
             partial = target.with_name(f".{name}.partial")
             con.execute(
-                f"COPY ({sql}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' "
+                f"COPY ({sql}) TO '{duck.sql_text(partial)}' "
                 f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {group})"
             )
             os.replace(partial, target)
@@ -79,8 +81,4 @@ def area_range(prefix: str) -> str:
 def code_between(first: str, last: str) -> str:
     """SQL for `first <= AAB301 <= last`: literals, not parameters, because DuckDB pushes constant
     comparisons into the Parquet scan, whose row-group statistics then skip everything outside."""
-    return f"(AAB301 >= '{_literal(first)}' AND AAB301 <= '{_literal(last)}')"
-
-
-def _literal(value: str) -> str:
-    return value.replace("'", "''")
+    return f"(AAB301 >= '{duck.sql_text(first)}' AND AAB301 <= '{duck.sql_text(last)}')"

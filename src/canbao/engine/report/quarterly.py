@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from canbao.engine import duck
 from canbao.engine.report import files
 
 UNINSURED = "('91', '92', '94')"
@@ -108,12 +109,8 @@ def open_persons(
         source = str(listed)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW p AS SELECT *, {_area_case(areas)} AS __area, {n} AS __n "  # noqa: S608 - digits only
-        f"FROM read_parquet('{_quoted(source)}') WHERE {files.area_range(node_prefix)}"
+        f"FROM read_parquet('{duck.sql_text(source)}') WHERE {files.area_range(node_prefix)}"
     )
-
-
-def _quoted(path: str) -> str:
-    return path.replace("'", "''")
 
 
 def compute(persons: str, *, node_prefix: str, areas: list[Area], col1: dict[str, int],

@@ -28,7 +28,7 @@ class DuckDBBackend:
     ) -> None:
         cond = f" WHERE {where}" if where else ""
         parts = [
-            f"SELECT *, CAST({order} AS INTEGER) AS _file, '{as_of}' AS _as_of FROM read_parquet('{_lit(path)}'){cond}"
+            f"SELECT *, CAST({order} AS INTEGER) AS _file, '{as_of}' AS _as_of FROM read_parquet('{duck.sql_text(path)}'){cond}"
             for path, order, as_of in files
         ]
         # A view: the Parquet files are read where the steps need them, never copied into DuckDB.
@@ -51,7 +51,3 @@ class DuckDBBackend:
     def close(self) -> None:
         self.con.close()
         self._tmp.cleanup()
-
-
-def _lit(path: str) -> str:
-    return path.replace("'", "''")
