@@ -11,6 +11,23 @@ from tests.engine.compare.cases import CASES
 from tests.engine.compare.golden import City, persons
 
 
+def _run_with(city: City, tmp_path: Path, monkeypatch, variable: str, values: tuple[str, ...]) -> list[dict]:
+    """The city's result files, one run per value of the environment variable."""
+    outputs = []
+    for value in values:
+        monkeypatch.setenv(variable, value)
+        city.tmp = tmp_path / f"{variable}-{value}"
+        city.tmp.mkdir()
+        outputs.append(city.run("duckdb").outputs)
+    return outputs
+
+
+def _assert_same_files(first: dict, second: dict) -> None:
+    assert first.keys() == second.keys()
+    for name in first:
+        assert Path(first[name]).read_bytes() == Path(second[name]).read_bytes(), name
+
+
 def test_two_runs_write_identical_files(tmp_path: Path) -> None:
     city = City(tmp_path)
     for case in CASES[:20]:
@@ -23,8 +40,7 @@ def test_two_runs_write_identical_files(tmp_path: Path) -> None:
     second_dir.mkdir()
     city.tmp = second_dir
     second = city.run("duckdb").outputs
-    for name in first:
-        assert Path(first[name]).read_bytes() == Path(second[name]).read_bytes(), name
+    _assert_same_files(first, second)
 
 
 def test_database_file_gives_the_same_files_as_memory(tmp_path: Path, monkeypatch) -> None:
@@ -33,14 +49,8 @@ def test_database_file_gives_the_same_files_as_memory(tmp_path: Path, monkeypatc
     city = City(tmp_path)
     for case in CASES[:20]:
         case.build(city)
-    outputs = {}
-    for forced in ("0", "1"):
-        monkeypatch.setenv("CANBAO_DUCKDB_ON_DISK", forced)
-        city.tmp = tmp_path / f"disk{forced}"
-        city.tmp.mkdir()
-        outputs[forced] = city.run("duckdb").outputs
-    for name in outputs["0"]:
-        assert Path(outputs["0"][name]).read_bytes() == Path(outputs["1"][name]).read_bytes(), name
+    one, other = _run_with(city, tmp_path, monkeypatch, "CANBAO_DUCKDB_ON_DISK", ("0", "1"))
+    _assert_same_files(one, other)
 
 
 def test_outputs_are_in_the_order_of_their_string_keys(tmp_path: Path) -> None:
@@ -93,15 +103,9 @@ def test_ranges_of_persons_give_the_same_files(tmp_path: Path, monkeypatch) -> N
     city = City(tmp_path)
     for case in CASES:
         case.build(city)
-    outputs = {}
-    for shards in ("1", "4"):
-        monkeypatch.setenv("CANBAO_ENGINE_SHARDS", shards)
-        city.tmp = tmp_path / f"shards{shards}"
-        city.tmp.mkdir()
-        outputs[shards] = city.run("duckdb").outputs
-    assert pq.read_metadata(outputs["4"]["persons"]).num_rows > 100
-    for name in outputs["1"]:
-        assert Path(outputs["1"][name]).read_bytes() == Path(outputs["4"][name]).read_bytes(), name
+    one, four = _run_with(city, tmp_path, monkeypatch, "CANBAO_ENGINE_SHARDS", ("1", "4"))
+    assert pq.read_metadata(four["persons"]).num_rows > 100
+    _assert_same_files(one, four)
 
 
 def test_only_files_in_id_order_are_read_by_ranges(tmp_path: Path, monkeypatch) -> None:

@@ -177,8 +177,9 @@ def run_comparison(
                 if isinstance(backend, str)
                 else backend
             )
-            run.steps_total = len(build_steps(rules, as_of, top_node))
-            run.one_pass(engine, extracts, build_steps(rules, as_of, top_node), list(schemas))
+            steps = build_steps(rules, as_of, top_node)
+            run.steps_total = len(steps)
+            run.one_pass(engine, extracts, steps, list(schemas))
         else:
             run.sharded(extracts, shards)
         for name, writer in writers.items():
@@ -298,7 +299,7 @@ def person_ranges(extracts: dict[str, list[ExtractFile]], shards: int) -> list[i
     (None: no bound); a key k is in range i when bounds[i] <= k < bounds[i + 1]."""
     con = duckdb.connect()
     try:
-        register = ", ".join(f"'{_lit(f.path)}'" for f in extracts["household_register"])
+        register = ", ".join(f"'{duck.sql_text(f.path)}'" for f in extracts["household_register"])
         quantiles = [i / shards for i in range(1, shards)]
         row = con.execute(
             f"SELECT quantile_disc({person_key()}, {quantiles}) FROM read_parquet([{register}]) WHERE id_valid"
@@ -317,7 +318,3 @@ def _id_range(lo: int | None, hi: int | None) -> str | None:
         [f"AAC002 < '{hi:017d}'"] if hi is not None else []
     )
     return " AND ".join(terms) or None
-
-
-def _lit(text: str) -> str:
-    return text.replace("'", "''")
